@@ -1,0 +1,58 @@
+# Bazaar. `make run` serves the site on SQLite with no other service; `make test` runs the suite.
+# Both create .venv and install the locked requirements on first use.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install run test lint format typecheck migrate seed worker benchmarks lock clean help
+
+help:
+	@echo "make run         serve http://127.0.0.1:$(PORT) (SQLite, eager tasks, offline model)"
+	@echo "make test        run the whole test suite"
+	@echo "make lint        ruff check, ruff format --check, mypy"
+	@echo "make benchmarks  run every benchmark (needs Postgres: see docs/benchmarks.md)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+seed: install
+	$(PY) manage.py seed_demo
+
+worker: install
+	bin/start-worker
+
+benchmarks: install
+	$(PY) benchmarks/run_all.py
+
+lock:
+	bin/lock-requirements
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

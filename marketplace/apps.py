@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class MarketplaceConfig(AppConfig):
+    name = "marketplace"
+    verbose_name = "Marketplace"
+
+    def ready(self) -> None:
+        post_migrate.connect(create_missing_categories, sender=self)
+
+
+def create_missing_categories(sender, using: str = "default", **kwargs) -> None:
+    """Create the categories of ``marketplace.catalog`` that the database does not have yet.
+
+    Runs after every ``migrate`` (and after the test runner's flushes), so a fresh database is
+    never without categories. Rows that exist are left as they are: the admin may have edited them.
+    """
+    from .catalog import CATEGORIES
+    from .models import Category
+
+    existing = set(Category.objects.using(using).values_list("slug", flat=True))
+    Category.objects.using(using).bulk_create(
+        Category(
+            slug=spec.slug,
+            name=spec.name,
+            icon=spec.icon,
+            position=position,
+            uses_condition=spec.uses_condition,
+            price_label=spec.price_label,
+            attribute_specs=[attribute.as_dict() for attribute in spec.attributes],
+        )
+        for position, spec in enumerate(CATEGORIES)
+        if spec.slug not in existing
+    )

@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Category(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    icon = models.CharField(max_length=40, help_text="Name of an SVG in static/icons/.")
+    position = models.PositiveSmallIntegerField(default=0)
+    uses_condition = models.BooleanField(default=True)
+    price_label = models.CharField(max_length=40, default="Price")
+    # [{"key": "brand", "label": "Brand", "choices": [...], "numeric": false, "unit": ""}, ...]
+    attribute_specs = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("category", args=[self.slug])
+
+    @property
+    def attribute_keys(self) -> list[str]:
+        return [spec["key"] for spec in self.attribute_specs]
+
+
+class ListingQuerySet(models.QuerySet["Listing"]):
+    def active(self) -> ListingQuerySet:
+        return self.filter(status=Listing.Status.ACTIVE)
+
+    def visible_to(self, user) -> ListingQuerySet:
+        """What a person may open: active and sold listings, plus everything of their own."""
+        public = Q(status__in=[Listing.Status.ACTIVE, Listing.Status.SOLD])
+        if user.is_authenticated:
+            return self.filter(public | Q(seller=user))
+        return self.filter(public)
+
+    def for_cards(self, user=None) -> ListingQuerySet:
+        """Everything a listing card shows, in one query whatever the page size."""
+        cover = ListingImage.objects.filter(listing=OuterRef("pk")).order_by("position", "id")
+        qs = self.select_related("category").annotate(
+            cover_thumbnail=Subquery(cover.values("thumbnail")[:1])
+        )
+        if user is not None and user.is_authenticated:
+            qs = qs.annotate(
+                is_favourite=Exists(Favourite.objects.filter(listing=OuterRef("pk"), user=user))
+            )
+        return qs
+
+
+class Listing(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        SOLD = "sold", "Sold"
+        REMOVED = "removed", "Removed"
+
+    class Condition(models.TextChoices):
+        NEW = "new", "New"
+        LIKE_NEW = "like_new", "Like new"
+        GOOD = "good", "Good"
+        FAIR = "fair", "Fair"
+        FOR_PARTS = "for_parts", "For parts"
+
+    class Currency(models.TextChoices):
+        EUR = "EUR", "€"
+        USD = "USD", "$"
+        GBP = "GBP", "£"
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listings"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="listings")
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=5000)
+    price = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    condition = models.CharField(max_length=12, choices=Condition.choices, blank=True)
+    city = models.CharField(max_length=80)
+    attributes = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="listing_status_published"),
+            models.Index(
+                fields=["category", "status", "-published_at"], name="listing_cat_status_published"
+            ),
+            models.Index(fields=["status", "price"], name="listing_status_price"),
+            models.Index(fields=["seller", "status"], name="listing_seller_status"),
+            models.Index(Upper("city"), name="listing_city_upper"),  # city__iexact
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="listing_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("listing_detail", args=[self.pk, slugify(self.title)[:60] or "listing"])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (self.Status.ACTIVE, self.Status.SOLD)
+
+    @property
+    def currency_symbol(self) -> str:
+        return self.Currency(self.currency).label
+
+    def attribute_rows(self) -> list[tuple[str, str]]:
+        """The attributes as (label, value) pairs in the category's order, units included."""
+        rows = []
+        for spec in self.category.attribute_specs:
+            value = self.attributes.get(spec["key"])
+            if value in (None, ""):
+                continue
+            text = f"{value} {spec['unit']}".strip() if spec.get("unit") else str(value)
+            rows.append((spec["label"], text))
+        return rows
+
+
+def listing_image_path(instance: ListingImage, filename: str) -> str:
+    return f"listings/{instance.listing_id}/{filename}"
+
+
+class ListingImage(models.Model):
+    """One photo of a listing, re-encoded on upload, with a card-sized thumbnail."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        upload_to=listing_image_path, width_field="width", height_field="height"
+    )
+    thumbnail = models.ImageField(upload_to=listing_image_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"Photo {self.position + 1} of {self.listing}"
+
+
+class Favourite(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites"
+    )
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="favourited_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "listing"], name="favourite_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.listing}"
+
+
+class ThreadQuerySet(models.QuerySet["Thread"]):
+    def for_user(self, user) -> ThreadQuerySet:
+        return self.filter(Q(buyer=user) | Q(listing__seller=user))
+
+    def with_unread_count(self, user) -> ThreadQuerySet:
+        return self.annotate(
+            unread_count=models.Count(
+                "messages", filter=Q(messages__read_at__isnull=True) & ~Q(messages__sender=user)
+            )
+        )
+
+
+class Thread(models.Model):
+    """The conversation between one buyer and the seller about one listing."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="threads")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads_as_buyer"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_message_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "buyer"], name="one_thread_per_listing_buyer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer} about {self.listing}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("thread", args=[self.pk])
+
+    @property
+    def seller(self):
+        return self.listing.seller
+
+    def other_party(self, user):
+        return self.seller if user.pk == self.buyer_id else self.buyer
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages_sent"
+    )
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["thread", "read_at"], name="message_thread_read")]
+
+    def __str__(self) -> str:
+        return f"{self.sender}: {self.body[:40]}"

@@ -1,0 +1,95 @@
+"""Listing search: Postgres full-text search with ranking, and a plain fallback on SQLite.
+
+The search vector is an expression, not a stored column; a GIN index over the very same
+expression (migration 0002, Postgres only) makes the ``@@`` match an index scan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, Q, When
+from django.db.models.expressions import CombinedExpression
+
+from .models import Listing, ListingQuerySet
+
+SEARCH_CONFIG = "english"
+
+
+def listing_search_vector() -> CombinedExpression:
+    """The expression that the GIN index covers; queries must use exactly this one."""
+    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "description", weight="B", config=SEARCH_CONFIG
+    )
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    CHOICES = [
+        (RELEVANCE, "Best match"),
+        (NEWEST, "Newest first"),
+        (PRICE_ASC, "Price: low to high"),
+        (PRICE_DESC, "Price: high to low"),
+    ]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    q: str = ""
+    category: str = ""  # a category slug
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    city: str = ""
+    condition: str = ""
+    sort: str = ""
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort:
+            return self.sort
+        return Sort.RELEVANCE if self.q else Sort.NEWEST
+
+
+def search_listings(filters: SearchFilters, base: ListingQuerySet | None = None) -> ListingQuerySet:
+    """Active listings matching ``filters``, ordered as asked."""
+    qs = (base if base is not None else Listing.objects.all()).active()
+    if filters.category:
+        qs = qs.filter(category__slug=filters.category)
+    if filters.min_price is not None:
+        qs = qs.filter(price__gte=filters.min_price)
+    if filters.max_price is not None:
+        qs = qs.filter(price__lte=filters.max_price)
+    if filters.city:
+        qs = qs.filter(city__iexact=filters.city.strip())
+    if filters.condition:
+        qs = qs.filter(condition=filters.condition)
+
+    sort = filters.effective_sort
+    text = filters.q.strip()
+    if text and connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        vector = listing_search_vector()
+        qs = qs.alias(document=vector).filter(document=query)
+        if sort == Sort.RELEVANCE:
+            qs = qs.annotate(rank=SearchRank(vector, query))
+            return qs.order_by("-rank", "-published_at", "-id")
+    elif text:
+        words = text.split()[:8]
+        for word in words:
+            qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        if sort == Sort.RELEVANCE:
+            # Without a ranking function, a hit in the title is the best signal there is.
+            qs = qs.alias(in_title=Case(When(title__icontains=words[0], then=1), default=0))
+            return qs.order_by("-in_title", "-published_at", "-id")
+
+    if sort == Sort.PRICE_ASC:
+        return qs.order_by("price", "-id")
+    if sort == Sort.PRICE_DESC:
+        return qs.order_by("-price", "-id")
+    return qs.order_by("-published_at", "-id")
