@@ -7,7 +7,10 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Marketplace"
 
     def ready(self) -> None:
+        from .ab_tests import create_missing_experiments
+
         post_migrate.connect(create_missing_categories, sender=self)
+        post_migrate.connect(create_missing_experiments, sender=self)
 
 
 def create_missing_categories(sender, using: str = "default", **kwargs) -> None:
