@@ -10,13 +10,14 @@ The arithmetic is GrowthBook's, so a unit lands where GrowthBook's SDKs would pu
 - the bucket is GrowthBook's hash version 2, ``fnv1a32(str(fnv1a32(seed + unit_id))) % 10000 /
   10000``, with FNV-1a taken over UTF-16 code units as the JavaScript SDK (``charCodeAt``) and the
   Python SDK (``growthbook`` 4.0.0) do. For ASCII ids, the only kind Bazaar issues, every SDK
-  agrees; the Go and C# SDKs hash UTF-8 bytes instead and differ on other characters.
+  agrees; older Python SDKs hashed code points (one unit for an emoji, not two) and the Go SDK
+  hashes UTF-8 bytes, so they differ on other characters.
 - the ranges are GrowthBook's ``getBucketRanges``: variant i covers ``[start_i, start_i + coverage *
   weight_i)`` where ``start_i`` is the sum of the earlier weights. Because each range grows from a
   fixed start, raising the coverage only adds units to the experiment and never moves one from one
   variant to another. The ranges are not rounded, as in the JavaScript, Python and Go SDKs (the
-  Kotlin and Swift SDKs round them to 4 decimals, which differs only for a bucket that falls exactly
-  on a boundary such as 1/3).
+  Kotlin SDK rounds them to 4 decimals, which differs only for a bucket that falls exactly on a
+  boundary such as 1/3).
 """
 
 import math
@@ -55,9 +56,9 @@ def _utf16_code_units(text: str) -> Sequence[int]:
 def bucket(seed: str, unit_id: str) -> float:
     """The unit's place on [0, 1) for this seed: GrowthBook's hash version 2.
 
-    Hashing the decimal string of the first hash again is what makes version 2 uniform: version 1
-    (``fnv1a32(unit_id + seed) % 1000``) was biased for ids that differ only in their last
-    characters.
+    GrowthBook's JavaScript SDK calls this "the new unbiased hashing algorithm" and keeps version 1
+    (``fnv1a32(unit_id + seed) % 1000 / 1000``) only for old experiments, as "biased"; version 2
+    hashes the first hash's decimal string again and resolves buckets to 1/10,000, not 1/1,000.
     """
     return fnv1a32(str(fnv1a32(seed + unit_id))) % BUCKET_RESOLUTION / BUCKET_RESOLUTION
 

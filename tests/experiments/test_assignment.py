@@ -1,8 +1,8 @@
 """experiments.assignment: GrowthBook's bucketing, uniform, independent across experiments, sticky.
 
-The statistical tests run over a fixed list of unit ids (the user ids "1" to "100000": ids that
-differ only in their last characters, the case that biased GrowthBook's hash version 1), so they
-are deterministic: each p-value below is a fixed number, recorded next to its assertion, and the
+The statistical tests run over a fixed list of unit ids, the user ids "1" to "100000" (sequential
+ids that differ only in their last characters, the hardest case for a string hash), so they are
+deterministic: each p-value below is a fixed number, recorded next to its assertion, and the
 thresholds only say that the number is not tiny.
 """
 
