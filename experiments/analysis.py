@@ -10,7 +10,8 @@ The query is plain SQL that SQLite and Postgres both run:
     per_unit: exposed units LEFT JOIN their events (same unit id, a metric's event name,
               first exposure <= timestamp < window end), one row per unit with one column per
               metric: 0/1 (conversion), number of events (count) or sum of values (sum)
-    result:   per variant, COUNT(*), and SUM(v), SUM(v * v) of every metric column
+    result:   per variant, COUNT(*), the number of simulated units, and SUM(v), SUM(v * v) of
+              every metric column
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class VariantStats:
     variant_id: int
     units: int
     metrics: dict[int, SufficientStats]  # metric id -> the variant's sufficient statistics
+    simulated_units: int = 0  # units the traffic simulator exposed (Exposure.is_simulated)
 
 
 def _per_unit_expression(metric: Metric) -> str:
@@ -73,7 +75,9 @@ def sufficient_stats(
     event_names = sorted({m.event_name for m in metrics})
     sql = f"""
         WITH per_unit AS (
-            SELECT x.variant_id, {", ".join(value_columns)}
+            SELECT x.variant_id,
+                   MAX(CASE WHEN x.is_simulated THEN 1 ELSE 0 END) AS simulated,
+                   {", ".join(value_columns)}
             FROM {Exposure._meta.db_table} x
             LEFT JOIN {Event._meta.db_table} e
               ON e.{unit_column} = x.unit_id
@@ -85,7 +89,7 @@ def sufficient_stats(
               AND x.first_seen_at < %s
             GROUP BY x.id, x.variant_id
         )
-        SELECT variant_id, COUNT(*), {totals}
+        SELECT variant_id, COUNT(*), SUM(simulated), {totals}
         FROM per_unit
         GROUP BY variant_id
     """  # the interpolated pieces are column and table names from the models, never input
@@ -96,7 +100,7 @@ def sufficient_stats(
         rows = cursor.fetchall()
 
     result = dict(empty)
-    for variant_id, units, *sums in rows:
+    for variant_id, units, simulated, *sums in rows:
         result[variant_id] = VariantStats(
             variant_id,
             units,
@@ -106,5 +110,6 @@ def sufficient_stats(
                 )
                 for i, metric in enumerate(metrics)
             },
+            simulated_units=int(simulated or 0),
         )
     return result

@@ -69,6 +69,11 @@ class Experiment(models.Model):
         PAUSED = "paused", "Paused"
         CONCLUDED = "concluded", "Concluded"
 
+    class Decision(models.TextChoices):
+        SHIP = "ship", "Ship a variant"
+        KEEP_CONTROL = "keep_control", "Keep control"
+        INCONCLUSIVE = "inconclusive", "Inconclusive: stop without shipping"
+
     key = models.SlugField(
         max_length=60, unique=True, help_text="Used in code: variant_for(request, key)."
     )
@@ -106,6 +111,16 @@ class Experiment(models.Model):
     )
     secondary_metrics = models.ManyToManyField(Metric, blank=True, related_name="secondary_for")
     guardrail_metrics = models.ManyToManyField(Metric, blank=True, related_name="guardrail_for")
+    prompt_name = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text=(
+            "For an experiment between versions of one prompt (variants configured with "
+            "{\"prompt_label\": …}): the prompt's name. Shipping a variant then moves the prompt's "
+            "production label to that variant's version."
+        ),
+    )
+    decision = models.CharField(max_length=12, choices=Decision.choices, blank=True)
     decision_notes = models.TextField(blank=True)
     shipped_variant = models.ForeignKey(
         "Variant",
@@ -233,7 +248,8 @@ class Event(models.Model):
 
 
 class ExperimentChange(models.Model):
-    """An audit record of a change that reshuffles units of a running experiment."""
+    """An audit record of a change to what the units of a live experiment get: a confirmed
+    reshuffle, or the experiment's conclusion."""
 
     experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(
@@ -247,6 +263,59 @@ class ExperimentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.experiment.key} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class ResultSnapshotQuerySet(models.QuerySet["ResultSnapshot"]):
+    def latest_for(self, experiment: Experiment) -> ResultSnapshot | None:
+        return self.filter(experiment=experiment).order_by("-computed_at", "-id").first()
+
+
+class ResultSnapshot(models.Model):
+    """An experiment's results as computed at one moment (experiments/results.py), as JSON.
+
+    The admin shows the latest; ``services.refresh_results`` keeps a bounded history.
+    """
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="snapshots")
+    computed_at = models.DateTimeField()
+    window_end = models.DateTimeField(help_text="Exposures and events before this moment count.")
+    results = models.JSONField()
+    has_simulated_data = models.BooleanField(default=False)
+
+    objects = ResultSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        indexes = [
+            models.Index(fields=["experiment", "-computed_at"], name="snapshot_exp_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.experiment.key} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class DailyResult(models.Model):
+    """Per-variant sufficient statistics of every metric of an experiment as of the end of a day.
+
+    One row per experiment and finished day: the points of the cumulative-lift chart. A finished
+    day's numbers do not change once its events are in, so each is computed once; whatever
+    rewrites past traffic (the simulator) deletes the experiment's rows.
+    """
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="daily")
+    day = models.DateField()
+    window_end = models.DateTimeField(help_text="The end of the day, in the site's time zone.")
+    stats = models.JSONField()
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["experiment", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["experiment", "day"], name="one_result_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.experiment.key} on {self.day}"
 
 
 class Flag(AbstractUserFlag):

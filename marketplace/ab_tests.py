@@ -17,6 +17,9 @@ AI_LISTING_ASSISTANT = "ai_listing_assistant"
 LISTING_PROMPT_VERSION = "listing_prompt_version"
 AI_SEARCH = "ai_search"
 
+# The prompt (llm/prompts/) whose versions the prompt experiment compares.
+LISTING_ASSISTANT_PROMPT = "listing_assistant"
+
 # Event names the marketplace tracks.
 LISTING_FORM_STARTED = "listing_form_started"
 LISTING_PUBLISHED = "listing_published"
@@ -120,6 +123,7 @@ class ExperimentDefinition:
     secondary: list[str] = field(default_factory=list)
     guardrails: list[str] = field(default_factory=list)
     flag: str = ""  # a waffle flag that follows this experiment's variants
+    prompt_name: str = ""  # for variants that differ by prompt label: the prompt they version
     minimum_detectable_effect: float = 0.10
 
 
@@ -157,6 +161,7 @@ EXPERIMENTS = [
         primary="suggestion_accept_rate",
         secondary=["publish_rate"],
         guardrails=["flagged_listings"],
+        prompt_name=LISTING_ASSISTANT_PROMPT,
     ),
     ExperimentDefinition(
         key=AI_SEARCH,
@@ -201,6 +206,7 @@ def create_missing_experiments(sender=None, using: str = "default", **kwargs) ->
                 "unit_type": definition.unit_type,
                 "primary_metric": metrics[definition.primary],
                 "minimum_detectable_effect": definition.minimum_detectable_effect,
+                "prompt_name": definition.prompt_name,
             },
         )
         if created:

@@ -21,6 +21,9 @@ def test_migrate_creates_the_marketplace_experiments_as_drafts_with_their_metric
     assert experiments["listing_prompt_version"].variants.get(key="treatment").config == {
         "prompt_label": "candidate"
     }
+    # Shipping its winner moves this prompt's production label (experiments.services).
+    assert experiments["listing_prompt_version"].prompt_name == "listing_assistant"
+    assert experiments["ai_search"].prompt_name == ""
 
 
 def test_the_ai_flags_follow_their_experiments():
