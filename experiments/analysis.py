@@ -93,8 +93,11 @@ def sufficient_stats(
         FROM per_unit
         GROUP BY variant_id
     """  # the interpolated pieces are column and table names from the models, never input
+    # Raw SQL gets no field conversion: SQLite stores datetimes as naive UTC text, which an aware
+    # datetime in another zone would be compared with as a string, hours off.
+    end, start = (connection.ops.adapt_datetimefield_value(t) for t in (window_end, window_start))
     params: list = [m.event_name for m in metrics]
-    params += [*event_names, window_end, experiment.pk, window_start, window_end]
+    params += [*event_names, end, experiment.pk, start, end]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

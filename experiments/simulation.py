@@ -6,6 +6,9 @@ exposed with ``record_exposure`` and does things through ``record_event`` (the f
 ``1 + lift`` in non-control variants for the metrics given a true effect. Every row it writes is
 marked ``is_simulated`` and its unit ids start with ``sim-<experiment>-``, so ``clear_simulated``
 removes exactly them. The numbers it produces are simulated and the admin labels them so.
+
+Simulated units are exposed at moments spread over the past ``days``, so a run changes finished
+days: both a run and a clear drop the experiment's stored daily results (services.forget_results).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.utils import timezone
 
 from .api import ExperimentSpec, load_spec, record_event, record_exposure
 from .models import Event, Experiment, Exposure, Metric
+from .services import forget_results
 
 # Default baselines when the command is not told otherwise: a conversion rate, a mean count per
 # unit, or a mean value per unit, depending on the metric's kind.
@@ -81,7 +85,9 @@ def simulate(
             f"Not metrics of {experiment.key!r}: {', '.join(sorted(unknown))}. "
             f"Its metrics are: {', '.join(m.key for m in metrics) or 'none'}."
         )
-    return _Run(plan, spec, metrics).execute(progress)
+    report = _Run(plan, spec, metrics).execute(progress)
+    forget_results(experiment)
+    return report
 
 
 class _Run:
@@ -165,7 +171,9 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 @transaction.atomic
 def clear_simulated(experiment: Experiment) -> tuple[int, int]:
-    """Delete exactly the simulated exposures and events of ``experiment``."""
+    """Delete exactly the simulated exposures and events of ``experiment``, with the daily results
+    and the snapshots that counted them."""
+    forget_results(experiment, simulated_snapshots=True)
     prefix = unit_prefix(experiment)
     exposures, _ = Exposure.objects.filter(
         experiment=experiment, is_simulated=True, unit_id__startswith=prefix

@@ -5,6 +5,7 @@ next to ``manage.py``); ``.env.example`` lists them all. The defaults are the em
 SQLite, Celery tasks run eagerly in-process, and the offline model.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +160,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
+# --- Experiments ----------------------------------------------------------------------------
+
+# How often beat refreshes the results of running experiments (the admin can refresh any time).
+EXPERIMENT_RESULTS_REFRESH_MINUTES = env.int("EXPERIMENT_RESULTS_REFRESH_MINUTES", default=30)
+
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "refresh-experiment-results": {
+        "task": "experiments.tasks.refresh_running_experiments",
+        "schedule": timedelta(minutes=EXPERIMENT_RESULTS_REFRESH_MINUTES),
+    },
+}
 
 # --- Feature flags --------------------------------------------------------------------------
 

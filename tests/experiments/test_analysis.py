@@ -1,5 +1,6 @@
 """Sufficient statistics from exposures and events, computed in SQL, checked against Python."""
 
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -100,3 +101,17 @@ def test_variants_without_units_come_back_as_zeros(experiment):
     stats = sufficient_stats(experiment, [metric])
     assert {s.units for s in stats.values()} == {0}
     assert all(s.metrics[metric.pk] == SufficientStats(0, 0, 0) for s in stats.values())
+
+
+def test_the_window_is_compared_as_a_moment_whatever_the_time_zone_of_its_bounds(experiment):
+    metric = MetricFactory(key="bought", event_name="purchase")
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    experiment.started_at = (NOW - timedelta(days=4)).astimezone(tokyo)
+    expose(experiment, "at-start", "control", 4)  # exposed exactly when the experiment started
+    event("at-start", "purchase", 2)
+    stats = sufficient_stats(
+        experiment, [metric], until=(NOW - timedelta(days=1)).astimezone(tokyo)
+    )
+    assert stats[experiment.variants.get(key="control").pk].metrics[metric.pk] == SufficientStats(
+        1, 1, 1
+    )
