@@ -5,11 +5,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.urls import path, reverse
+from django.utils.html import format_html
 from waffle.admin import FlagAdmin as WaffleFlagAdmin
 from waffle.admin import SampleAdmin, SwitchAdmin
 from waffle.models import Sample, Switch
 
-from . import services
+from . import admin_results, services
 from .models import (
     Event,
     Experiment,
@@ -57,9 +59,23 @@ class ExperimentForm(forms.ModelForm):
             "minimum_detectable_effect",
             "alpha",
             "power",
-            "shipped_variant",
+            "prompt_name",
             "decision_notes",
         )
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        was = self.instance.status if self.instance.pk else None
+        if status == was:
+            return status
+        if status == Experiment.Status.CONCLUDED:
+            raise ValidationError(
+                "Conclude an experiment from its results page (“Conclude…”): it records the "
+                "decision and what everyone gets from now on."
+            )
+        if was == Experiment.Status.CONCLUDED:
+            raise ValidationError("A concluded experiment cannot run again; create a new one.")
+        return status
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -138,12 +154,20 @@ class ExperimentAdmin(admin.ModelAdmin):
         "coverage",
         "started_at",
         "exposure_count",
+        "results_link",
     )
     list_filter = ("status", "unit_type")
     search_fields = ("name", "key", "hypothesis")
-    readonly_fields = ("started_at", "ended_at", "created_at", "updated_at")
+    readonly_fields = (
+        "started_at",
+        "ended_at",
+        "created_at",
+        "updated_at",
+        "decision",
+        "shipped_variant",
+    )
     filter_horizontal = ("secondary_metrics", "guardrail_metrics")
-    actions = ["start_selected", "pause_selected"]
+    actions = ["start_selected", "pause_selected", "refresh_results_of_selected"]
     fieldsets = (
         (None, {"fields": ("key", "name", "hypothesis", "status")}),
         ("Assignment", {"fields": ("unit_type", "seed", "coverage", CONFIRM_FIELD)}),
@@ -160,12 +184,49 @@ class ExperimentAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Decision", {"fields": ("shipped_variant", "decision_notes")}),
+        (
+            "Decision",
+            {
+                "fields": ("prompt_name", "decision", "shipped_variant", "decision_notes"),
+                "description": "Set by “Conclude…” on the results page.",
+            },
+        ),
         ("Dates", {"fields": ("started_at", "ended_at", "created_at", "updated_at")}),
     )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_exposures=Count("exposures"))
+
+    def get_urls(self):
+        def view(function):
+            def wrapper(request, object_id):
+                return function(request, object_id, model_admin=self)
+
+            return self.admin_site.admin_view(wrapper)
+
+        return [
+            path(
+                "<path:object_id>/results/",
+                view(admin_results.results_view),
+                name="experiments_experiment_results",
+            ),
+            path(
+                "<path:object_id>/results/refresh/",
+                view(admin_results.refresh_view),
+                name="experiments_experiment_refresh",
+            ),
+            path(
+                "<path:object_id>/conclude/",
+                view(admin_results.conclude_view),
+                name="experiments_experiment_conclude",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="results")
+    def results_link(self, obj: Experiment) -> str:
+        url = reverse("admin:experiments_experiment_results", args=[obj.pk])
+        return format_html('<a href="{}">Results</a>', url)
 
     @admin.display(ordering="_exposures", description="exposed units")
     def exposure_count(self, obj: Experiment) -> int:
@@ -191,6 +252,16 @@ class ExperimentAdmin(admin.ModelAdmin):
     @admin.action(description="Pause the selected experiments", permissions=["change"])
     def pause_selected(self, request, queryset) -> None:
         self._run_each(request, queryset, services.pause_experiment, "paused")
+
+    @admin.action(
+        description="Refresh the results of the selected experiments", permissions=["change"]
+    )
+    def refresh_results_of_selected(self, request, queryset) -> None:
+        for experiment in queryset:
+            services.refresh_results(experiment)
+        self.message_user(
+            request, f"Results refreshed for {len(queryset)} experiment(s).", messages.SUCCESS
+        )
 
     def _run_each(self, request, queryset, operation, done: str) -> None:
         for experiment in queryset:

@@ -211,6 +211,8 @@ def conclude_experiment(
     if shipped_variant is not None and shipped_variant.pk not in {v.pk for v in variants}:
         raise ValidationError(f"{shipped_variant} is not a variant of this experiment.")
     shipped = _shipped_variant(Experiment.Decision(decision), shipped_variant, control)
+    # First, while the experiment is untouched: a label move that fails leaves nothing changed.
+    ship_winning_prompt_label(experiment, shipped, control, user=user)
 
     experiment.status = Experiment.Status.CONCLUDED
     experiment.ended_at = timezone.now()
@@ -235,7 +237,6 @@ def conclude_experiment(
         changed_by=user if getattr(user, "is_authenticated", False) else None,
         summary=f"{summary}. {notes}".strip(),
     )
-    ship_winning_prompt_label(experiment, shipped, control, user=user)
 
     from .tasks import refresh_experiment_results  # the task module imports this one
 

@@ -48,12 +48,23 @@ def lift(effect: Effect) -> str:
     return percent(effect.estimate, lift_decimals(effect), signed=True)
 
 
-def interval(effect: Effect, alpha: float) -> str:
-    """``95% CI +1.2% to +7.0%``."""
+def bounds(effect: Effect) -> str:
+    """``+1.2% to +7.0%``: the interval's bounds, with the estimate's decimals."""
     decimals = lift_decimals(effect)
     low = percent(effect.ci_low, decimals, signed=True)
     high = percent(effect.ci_high, decimals, signed=True)
-    return f"{interval_name(alpha)} {low} to {high}"
+    return f"{low} to {high}"
+
+
+def interval(effect: Effect, alpha: float) -> str:
+    """``95% CI +1.2% to +7.0%``."""
+    return f"{interval_name(alpha)} {bounds(effect)}"
+
+
+def design(minimum_detectable_effect: float, alpha: float, power: float) -> str:
+    """``a 10% lift, alpha 0.05, power 80%``: what the sample size is planned for."""
+    mde = percent(minimum_detectable_effect, round_decimals(minimum_detectable_effect))
+    return f"a {mde} lift, alpha {alpha:g}, power {percent(power, round_decimals(power))}"
 
 
 def p_value(p: float) -> str:
@@ -135,7 +146,7 @@ def verdict(
     if additional_units is None:
         sentence = f"Not significant ({numbers})"
     elif additional_units > 0:
-        mde = percent(minimum_detectable_effect, _decimals(minimum_detectable_effect))
+        mde = percent(minimum_detectable_effect, round_decimals(minimum_detectable_effect))
         sentence = (
             f"Not significant yet: about {about(additional_units)} more units per variant needed "
             f"to detect a {mde} lift (now {numbers})"
@@ -174,7 +185,7 @@ def _significant(
     return sentence
 
 
-def _decimals(fraction: float) -> int:
+def round_decimals(fraction: float) -> int:
     """Just enough decimals for a round percentage such as 5%, 2.5% or 0.25%."""
     for decimals in range(4):
         if math.isclose(round(100 * fraction, decimals), 100 * fraction, abs_tol=1e-9):

@@ -154,3 +154,20 @@ def test_admin_pages_render_for_staff_and_refuse_others(client, staff_client, ur
     assert staff_client.get(url).status_code == 200
     client.force_login(UserFactory())
     assert client.get(url).status_code == 302  # to the admin login
+
+
+def test_the_change_form_refuses_to_conclude_behind_the_decisions_back(staff_client):
+    experiment = ExperimentFactory()
+    response = post_change(staff_client, experiment, status="concluded")
+    assert response.status_code == 200
+    assert "Conclude an experiment from its results page" in response.text
+    experiment.refresh_from_db()
+    assert experiment.status == Experiment.Status.RUNNING
+
+
+def test_a_concluded_experiment_cannot_be_set_running_again_in_the_change_form(staff_client):
+    experiment = ExperimentFactory(status=Experiment.Status.CONCLUDED)
+    response = post_change(staff_client, experiment, status="running")
+    assert "A concluded experiment cannot run again" in response.text
+    experiment.refresh_from_db()
+    assert experiment.status == Experiment.Status.CONCLUDED

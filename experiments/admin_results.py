@@ -1,0 +1,308 @@
+"""The experiment's results and conclusion pages in the admin.
+
+``ExperimentAdmin.get_urls`` routes three views here: the results page (anyone who may view the
+experiment), and two writes for those who may change it: "Refresh results" (POST) and the
+conclusion form. The page shows the latest ``ResultSnapshot`` as it was stored; it computes
+nothing but the presentation, so it is fast whatever the traffic and never fails on a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin import ModelAdmin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
+
+from . import charts, services, verdicts
+from .models import Experiment, Metric, ResultSnapshot, Variant
+from .results import (
+    ArmResult,
+    ExperimentResults,
+    MetricResult,
+    UnreadableResults,
+    lift_by_day,
+    stats_from_json,
+)
+from .stats import SRM_ALPHA
+
+# --- What the page shows ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One variant's line in a metric's table, every number already in words."""
+
+    name: str
+    is_control: bool
+    units: str
+    mean: str
+    lift: str
+    interval: str
+    p_value: str
+    chance_to_win: str
+    verdict: str
+    tone: str  # good, bad or neutral: the colour of the verdict
+    guardrail_alarm: bool
+    wrong_way: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    metric: MetricResult
+    kind: str
+    direction: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Progress:
+    required: str
+    units: str
+    percent: int
+    additional: str
+
+
+def tone(arm: ArmResult) -> str:
+    if not arm.significant:
+        return "neutral"
+    return "bad" if arm.wrong_way else "good"
+
+
+def table(metric: MetricResult) -> Table:
+    rows = []
+    for arm in metric.arms:
+        relative = arm.relative
+        comparison = arm.comparison
+        rows.append(
+            Row(
+                name=arm.name,
+                is_control=arm.is_control,
+                units=f"{arm.stats.n:,}",
+                mean=verdicts.mean(arm.mean, is_rate=metric.is_rate),
+                lift=verdicts.lift(relative) if relative else "",
+                interval=verdicts.bounds(relative) if relative else "",
+                p_value=verdicts.p_value(relative.p_value) if relative else "",
+                chance_to_win=(
+                    verdicts.chance(comparison.chance_to_win)
+                    if comparison and comparison.enough_data
+                    else ""
+                ),
+                verdict=arm.verdict,
+                tone=tone(arm),
+                guardrail_alarm=arm.guardrail_alarm,
+                wrong_way=arm.wrong_way,
+            )
+        )
+    return Table(
+        metric=metric,
+        kind=Metric.Kind(metric.kind).label,
+        direction=Metric.Direction(metric.direction).label,
+        rows=rows,
+    )
+
+
+def progress(metric: MetricResult | None) -> Progress | None:
+    if metric is None or not metric.required_units_per_variant:
+        return None
+    required = metric.required_units_per_variant
+    additional = max(0, required - metric.units_per_variant)
+    return Progress(
+        required=f"{required:,}",
+        units=f"{metric.units_per_variant:,}",
+        percent=min(100, int(100 * metric.units_per_variant / required)),
+        additional=verdicts.about(additional),
+    )
+
+
+def forest(results: ExperimentResults) -> SafeString:
+    rows = []
+    for metric in results.metrics:
+        for arm in metric.treatments:
+            relative = arm.relative
+            label = metric.name if len(metric.treatments) == 1 else f"{metric.name} · {arm.name}"
+            rows.append(
+                charts.Interval(
+                    label=label,
+                    estimate=relative.estimate if relative else None,
+                    low=relative.ci_low if relative else None,
+                    high=relative.ci_high if relative else None,
+                    tone=tone(arm),
+                    note=arm.verdict if relative else "not enough data",
+                    value_text=verdicts.lift(relative) if relative else "",
+                )
+            )
+    level = verdicts.interval_name(results.alpha)
+    return charts.forest_plot(rows, title=f"Relative lift of each metric, with its {level}")
+
+
+def lift_chart(experiment: Experiment, results: ExperimentResults) -> SafeString | None:
+    primary = results.primary
+    if primary is None:
+        return None
+    days = [(row.day, stats_from_json(row.stats)) for row in experiment.daily.order_by("day")]
+    today = timezone.localdate(results.window_end)
+    points = lift_by_day(results, primary.metric_id, days, today=today)
+    series = [
+        (
+            arm.name,
+            [
+                charts.DayPoint(
+                    p.day,
+                    p.relative.estimate if p.relative else None,
+                    p.relative.ci_low if p.relative else None,
+                    p.relative.ci_high if p.relative else None,
+                )
+                for p in points
+                if p.variant_key == arm.key
+            ],
+        )
+        for arm in primary.treatments
+    ]
+    level = verdicts.interval_name(results.alpha)
+    return charts.lift_over_time(
+        series, title=f"Cumulative lift of {primary.name} by day, with its {level}"
+    )
+
+
+def results_context(experiment: Experiment) -> dict[str, Any]:
+    """Everything the results page shows of the latest snapshot, or why there is nothing."""
+    snapshot = ResultSnapshot.objects.latest_for(experiment)
+    context: dict[str, Any] = {"snapshot": snapshot, "results": None, "unreadable": None}
+    if snapshot is None:
+        return context
+    try:
+        results = ExperimentResults.from_json(snapshot.results)
+    except UnreadableResults as error:
+        context["unreadable"] = str(error)
+        return context
+    context.update(
+        results=results,
+        srm_p_value=(
+            verdicts.p_value(results.srm_p_value) if results.srm_p_value is not None else None
+        ),
+        srm_threshold=f"{SRM_ALPHA:g}",
+        interval_name=verdicts.interval_name(results.alpha),
+        tables=[table(metric) for metric in results.metrics],
+        progress=progress(results.primary),
+        forest=forest(results) if results.metrics else None,
+        lift_chart=lift_chart(experiment, results),
+        guardrail_alarms=[m.name for m in results.metrics if m.guardrail_alarm],
+    )
+    return context
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+def _experiment(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> Experiment:
+    # Not model_admin.get_object: the changelist's queryset counts every exposure.
+    if not object_id.isdigit():
+        raise Http404("No such experiment.")
+    experiment = get_object_or_404(Experiment, pk=int(object_id))
+    if not model_admin.has_view_permission(request, experiment):
+        raise PermissionDenied
+    return experiment
+
+
+def _results_url(experiment: Experiment) -> str:
+    return reverse("admin:experiments_experiment_results", args=[experiment.pk])
+
+
+def _page(
+    model_admin: ModelAdmin, request: HttpRequest, experiment: Experiment, title: str
+) -> dict[str, Any]:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": Experiment._meta,
+        "original": experiment,
+        "experiment": experiment,
+        "title": title,
+        "subtitle": experiment.name,
+        "can_change": model_admin.has_change_permission(request, experiment),
+        "can_conclude": (
+            _can_conclude(experiment) and model_admin.has_change_permission(request, experiment)
+        ),
+        "results_url": _results_url(experiment),
+        "design": verdicts.design(
+            experiment.minimum_detectable_effect, experiment.alpha, experiment.power
+        ),
+    }
+
+
+def results_view(request: HttpRequest, object_id: str, model_admin: ModelAdmin) -> HttpResponse:
+    experiment = _experiment(model_admin, request, object_id)
+    context = _page(model_admin, request, experiment, f"Results: {experiment.name}")
+    context.update(results_context(experiment))
+    return TemplateResponse(request, "admin/experiments/experiment/results.html", context)
+
+
+@require_POST
+def refresh_view(request: HttpRequest, object_id: str, model_admin: ModelAdmin) -> HttpResponse:
+    experiment = _experiment(model_admin, request, object_id)
+    if not model_admin.has_change_permission(request, experiment):
+        raise PermissionDenied
+    snapshot = services.refresh_results(experiment)
+    units = ExperimentResults.from_json(snapshot.results).units
+    messages.success(request, f"Results refreshed: {units:,} exposed units so far.")
+    return HttpResponseRedirect(_results_url(experiment))
+
+
+class ConclusionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Experiment.Decision.choices, widget=forms.RadioSelect)
+    shipped_variant = forms.ModelChoiceField(
+        queryset=Variant.objects.none(),
+        required=False,
+        empty_label="(none)",
+        help_text="The variant everyone gets from now on. Needed to ship; control otherwise.",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="Why: the numbers you read, the guardrails, anything that weighed.",
+    )
+
+    def __init__(self, *args: Any, experiment: Experiment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["shipped_variant"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = experiment.variants.order_by("position", "id")
+
+
+def _can_conclude(experiment: Experiment) -> bool:
+    return experiment.status in (Experiment.Status.RUNNING, Experiment.Status.PAUSED)
+
+
+def conclude_view(request: HttpRequest, object_id: str, model_admin: ModelAdmin) -> HttpResponse:
+    experiment = _experiment(model_admin, request, object_id)
+    if not model_admin.has_change_permission(request, experiment):
+        raise PermissionDenied
+    form = ConclusionForm(request.POST or None, experiment=experiment)
+    if request.method == "POST" and _can_conclude(experiment) and form.is_valid():
+        try:
+            services.conclude_experiment(
+                experiment,
+                decision=form.cleaned_data["decision"],
+                shipped_variant=form.cleaned_data["shipped_variant"],
+                notes=form.cleaned_data["notes"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except ImproperlyConfigured as error:
+            # The prompt-label move needs the llm app; say so rather than fail the page.
+            form.add_error(None, f"The production label could not be moved: {error}.")
+        else:
+            messages.success(request, f"{experiment.name} is concluded.")
+            return HttpResponseRedirect(_results_url(experiment))
+    context = _page(model_admin, request, experiment, f"Conclude: {experiment.name}")
+    context.update(results_context(experiment), form=form)
+    return TemplateResponse(request, "admin/experiments/experiment/conclude.html", context)
