@@ -258,7 +258,7 @@ class ExperimentAdmin(admin.ModelAdmin):
     )
     def refresh_results_of_selected(self, request, queryset) -> None:
         for experiment in queryset:
-            services.refresh_results(experiment)
+            admin_results.refresh_now(experiment)
         self.message_user(
             request, f"Results refreshed for {len(queryset)} experiment(s).", messages.SUCCESS
         )

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from . import charts, services, verdicts
+from . import charts, services, tasks, verdicts
 from .models import Experiment, Metric, ResultSnapshot, Variant
 from .results import (
     ArmResult,
@@ -251,10 +251,19 @@ def refresh_view(request: HttpRequest, object_id: str, model_admin: ModelAdmin) 
     experiment = _experiment(model_admin, request, object_id)
     if not model_admin.has_change_permission(request, experiment):
         raise PermissionDenied
-    snapshot = services.refresh_results(experiment)
+    snapshot = refresh_now(experiment)
     units = ExperimentResults.from_json(snapshot.results).units
     messages.success(request, f"Results refreshed: {units:,} exposed units so far.")
     return HttpResponseRedirect(_results_url(experiment))
+
+
+def refresh_now(experiment: Experiment) -> ResultSnapshot:
+    """The results now (one aggregate, in the request), and the chart's missing days in the
+    background: the first refresh of a long experiment would otherwise backfill one aggregate per
+    day while the person waits. (Tasks run in the request when Celery is eager.)"""
+    snapshot = services.refresh_results(experiment, with_days=False)
+    tasks.store_daily_results.delay(experiment.pk)
+    return snapshot
 
 
 class ConclusionForm(forms.Form):

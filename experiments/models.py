@@ -211,7 +211,16 @@ class Exposure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["experiment", "unit_id"], name="one_exposure_per_unit"),
         ]
-        indexes = [models.Index(fields=["experiment", "variant"], name="exposure_exp_variant")]
+        indexes = [
+            models.Index(fields=["experiment", "variant"], name="exposure_exp_variant"),
+            # The analysis reads an experiment's exposures in unit order from this index alone
+            # (an index-only scan, on Postgres), to merge them with the events in unit order.
+            models.Index(
+                fields=["experiment", "unit_id"],
+                include=["variant", "first_seen_at", "is_simulated"],
+                name="exposure_exp_unit_cover",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} saw {self.variant}"
@@ -235,11 +244,20 @@ class Event(models.Model):
     is_simulated = models.BooleanField(default=False)
 
     class Meta:
+        # Unit first: the analysis merges an experiment's exposures with the events in unit
+        # order, reading both from their indexes alone (experiments/analysis.py); the value is
+        # included so that sums need no table access either (Postgres; SQLite ignores INCLUDE).
         indexes = [
             models.Index(
-                fields=["name", "visitor_id", "timestamp"], name="event_name_visitor_time"
+                fields=["visitor_id", "name", "timestamp"],
+                include=["value"],
+                name="event_visitor_name_time",
             ),
-            models.Index(fields=["name", "user_id", "timestamp"], name="event_name_user_time"),
+            models.Index(
+                fields=["user_id", "name", "timestamp"],
+                include=["value"],
+                name="event_user_name_time",
+            ),
             models.Index(fields=["timestamp"], name="event_time"),
         ]
 

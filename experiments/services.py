@@ -79,16 +79,22 @@ def record_reshuffle(experiment: Experiment, summary: str, *, user=None) -> Expe
 # --- Results ------------------------------------------------------------------------------------
 
 
-def refresh_results(experiment: Experiment, *, now: datetime | None = None) -> ResultSnapshot:
+def refresh_results(
+    experiment: Experiment, *, now: datetime | None = None, with_days: bool = True
+) -> ResultSnapshot:
     """Compute and store the experiment's results as of now, and any missing daily points.
 
     Costs one aggregate query for the snapshot plus one per finished day not stored yet
     (experiments/analysis.py), whatever the traffic. Each day is written as soon as it is
     computed, so a refresh cut short by a time limit keeps the days it finished.
+    ``with_days=False`` computes the snapshot alone: the admin's button does that and leaves the
+    days to a background job (``tasks.store_daily_results``), since the first refresh of a long
+    experiment backfills one aggregate per day and a request should not wait for them.
     """
     now = now or timezone.now()
     metrics = metrics_with_roles(experiment)
-    _store_missing_days(experiment, metrics, now)
+    if with_days:
+        _store_missing_days(experiment, metrics, now)
     results = compute_results_for(experiment, metrics, as_of=now)
     with transaction.atomic():
         snapshot = ResultSnapshot.objects.create(
@@ -129,11 +135,16 @@ def _end_of(day: date, zone: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
 
 
-def _store_missing_days(experiment: Experiment, metrics: list, now: datetime) -> None:
+def store_daily_results(experiment: Experiment, *, now: datetime | None = None) -> int:
+    """Compute the daily points of the lift chart that are not stored yet; returns how many."""
+    return _store_missing_days(experiment, metrics_with_roles(experiment), now or timezone.now())
+
+
+def _store_missing_days(experiment: Experiment, metrics: list, now: datetime) -> int:
     """Compute the daily points not stored yet, or stored before a metric or variant was added."""
     days = finished_days(experiment, now)
     if not days:
-        return
+        return 0
     wanted_metrics = {str(metric.pk) for metric, _ in metrics}
     wanted_variants = {str(pk) for pk in experiment.variants.values_list("pk", flat=True)}
     complete = {
@@ -145,9 +156,8 @@ def _store_missing_days(experiment: Experiment, metrics: list, now: datetime) ->
         and all(wanted_metrics <= set(stats[v]["metrics"]) for v in wanted_variants)
     }
     metric_objects = [metric for metric, _ in metrics]
-    for day, end in days:
-        if day in complete:
-            continue
+    missing = [(day, end) for day, end in days if day not in complete]
+    for day, end in missing:
         stats = sufficient_stats(experiment, metric_objects, until=end)
         DailyResult.objects.bulk_create(
             [
@@ -159,6 +169,7 @@ def _store_missing_days(experiment: Experiment, metrics: list, now: datetime) ->
             unique_fields=["experiment", "day"],
             update_fields=["window_end", "stats", "computed_at"],
         )
+    return len(missing)
 
 
 def forget_results(experiment: Experiment, *, simulated_snapshots: bool = False) -> None:

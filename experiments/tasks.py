@@ -39,6 +39,13 @@ def refresh_experiment_results(
     return services.refresh_results(experiment).pk
 
 
+@shared_task(soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT)
+def store_daily_results(experiment_id: int) -> int:
+    """Compute the experiment's missing daily points (after the admin's quick refresh)."""
+    experiment = Experiment.objects.filter(pk=experiment_id).first()
+    return services.store_daily_results(experiment) if experiment else 0
+
+
 @shared_task
 def refresh_running_experiments() -> list[int]:
     """Enqueue a refresh of every running experiment (the beat schedule runs this)."""

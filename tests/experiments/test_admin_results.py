@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from experiments import services
 from experiments.api import variant_for
-from experiments.models import Experiment, Metric, ResultSnapshot
+from experiments.models import DailyResult, Experiment, Metric, ResultSnapshot
 from tests.experiments.factories import ExperimentFactory, MetricFactory
 from tests.experiments.traffic import add_units
 from tests.factories import UserFactory
@@ -147,6 +147,10 @@ def test_the_refresh_button_needs_a_csrf_token_and_computes_a_snapshot(experimen
     assert response.status_code == 302
     assert response.url == url(experiment)
     assert ResultSnapshot.objects.filter(experiment=experiment).count() == 1
+    # The chart's past days come from a background job (eager in the tests).
+    days = services.finished_days(experiment, timezone.now())
+    assert len(days) >= 9  # the ten days since the start, but the last may not have settled
+    assert DailyResult.objects.filter(experiment=experiment).count() == len(days)
     assert "Results refreshed: 2,000 exposed units so far." in text_of(client.get(response.url))
 
 

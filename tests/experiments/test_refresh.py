@@ -89,6 +89,18 @@ def test_the_first_refresh_backfills_each_finished_day_and_the_next_costs_one_ag
     assert DailyResult.objects.count() == 3
 
 
+def test_a_quick_refresh_leaves_the_days_to_the_background_job(experiment, traffic):
+    with CaptureQueriesContext(connection) as queries:
+        services.refresh_results(experiment, now=NOON, with_days=False)
+    assert aggregates(queries) == 1
+    assert not DailyResult.objects.exists()
+
+    assert services.store_daily_results(experiment, now=NOON) == 3
+    assert DailyResult.objects.count() == 3
+    assert services.store_daily_results(experiment, now=NOON) == 0
+    assert tasks.store_daily_results.delay(experiment.pk + 1000).get() == 0
+
+
 def test_each_day_holds_the_cumulative_statistics_as_of_its_end(experiment, traffic):
     services.refresh_results(experiment, now=NOON)
     control, treatment = experiment.variants.order_by("position")
