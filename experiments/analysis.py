@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from .models import Event, Experiment, Exposure, Metric
@@ -51,6 +52,17 @@ def _per_unit_expression(metric: Metric) -> str:
     if metric.kind == Metric.Kind.COUNT:
         return f"SUM(CASE WHEN {match_event} THEN 1 ELSE 0 END)"
     return f"SUM(CASE WHEN {match_event} THEN COALESCE(e.value, 0) ELSE 0 END)"
+
+
+def prepare_aggregate(cursor: CursorWrapper) -> None:
+    """Settings for the aggregate, for the rest of the current transaction (Postgres).
+
+    No parallel workers: with them the planner tends to a parallel hash join of every event,
+    which spills to disk and sorts a row per unit, twice as slow on 5,000,000 events as the
+    merge of the two covering indexes (docs/benchmarks.md).
+    """
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def sufficient_stats(
@@ -105,11 +117,7 @@ def sufficient_stats(
     params: list = [m.event_name for m in metrics]
     params += [*event_names, end, experiment.pk, start, end]
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # For this query only: with parallel workers the planner tends to a parallel hash
-            # join of every event, which spills to disk and sorts a row per unit, twice as slow
-            # on 5,000,000 events as the merge of the two covering indexes (docs/benchmarks.md).
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        prepare_aggregate(cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
 

@@ -108,8 +108,9 @@ class MetricResult:
         return self.direction == Metric.Direction.HIGHER
 
     @property
-    def control(self) -> ArmResult:
-        return next(arm for arm in self.arms if arm.is_control)
+    def control(self) -> ArmResult | None:
+        """None only for an experiment without variants (a draft being set up)."""
+        return next((arm for arm in self.arms if arm.is_control), None)
 
     @property
     def treatments(self) -> list[ArmResult]:
@@ -128,7 +129,7 @@ class MetricResult:
     @property
     def units_per_variant(self) -> int:
         """The smallest arm: the one that decides whether the sample size is reached."""
-        return min(arm.stats.n for arm in self.arms)
+        return min((arm.stats.n for arm in self.arms), default=0)
 
 
 @dataclass(frozen=True)
@@ -422,10 +423,11 @@ def lift_by_day(
     point from ``results``. Days that lack the metric (added after they were stored) are left
     out rather than drawn as zero."""
     metric = next((m for m in results.metrics if m.metric_id == metric_id), None)
-    if metric is None:
+    if metric is None or metric.control is None:
         return []
     higher = metric.higher_is_better
-    control_id = metric.control.variant_id
+    control_arm = metric.control
+    control_id = control_arm.variant_id
     points = []
     for day, stats in days:
         if day >= today:
@@ -447,7 +449,7 @@ def lift_by_day(
                 LiftPoint(day, arm.key, arm.name, row.units + control.units, comparison.relative)
             )
     for arm in metric.treatments:
-        units = arm.stats.n + metric.control.stats.n
+        units = arm.stats.n + control_arm.stats.n
         points.append(LiftPoint(today, arm.key, arm.name, units, arm.relative))
     return points
 

@@ -293,3 +293,13 @@ def test_a_concluded_experiment_offers_no_second_conclusion(staff_client, experi
     assert "only a running or paused experiment can be concluded" in text_of(response)
     experiment.refresh_from_db()
     assert experiment.decision == "keep_control"
+
+
+def test_a_draft_without_variants_can_be_refreshed_and_shown(staff_client):
+    draft = ExperimentFactory(
+        status=Experiment.Status.DRAFT, started_at=None, variants=[("only", 1.0, {})]
+    )
+    draft.variants.all().delete()
+    response = staff_client.post(url(draft, "results/refresh"), follow=True)
+    assert response.status_code == 200
+    assert "Results refreshed: 0 exposed units so far." in text_of(response)
