@@ -3,8 +3,7 @@ and refreshing results."""
 
 from __future__ import annotations
 
-import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -16,13 +15,12 @@ from .models import (
     DailyResult,
     Experiment,
     ExperimentChange,
+    Metric,
     ResultSnapshot,
     Variant,
     validate_weights,
 )
-from .results import compute_results_for, metrics_with_roles, stats_to_json
-
-logger = logging.getLogger(__name__)
+from .results import Role, compute_results_for, metrics_with_roles, stats_to_json
 
 # The admin shows the latest snapshot; older ones are kept for a while as a record of what the
 # results said when (at a refresh every 30 minutes, 100 snapshots are two days).
@@ -131,7 +129,7 @@ def finished_days(experiment: Experiment, now: datetime) -> list[tuple[date, dat
     return days
 
 
-def _end_of(day: date, zone: Any) -> datetime:
+def _end_of(day: date, zone: tzinfo) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
 
 
@@ -140,7 +138,9 @@ def store_daily_results(experiment: Experiment, *, now: datetime | None = None) 
     return _store_missing_days(experiment, metrics_with_roles(experiment), now or timezone.now())
 
 
-def _store_missing_days(experiment: Experiment, metrics: list, now: datetime) -> int:
+def _store_missing_days(
+    experiment: Experiment, metrics: list[tuple[Metric, Role]], now: datetime
+) -> int:
     """Compute the daily points not stored yet, or stored before a metric or variant was added."""
     days = finished_days(experiment, now)
     if not days:
