@@ -303,3 +303,16 @@ def test_a_draft_without_variants_can_be_refreshed_and_shown(staff_client):
     response = staff_client.post(url(draft, "results/refresh"), follow=True)
     assert response.status_code == 200
     assert "Results refreshed: 0 exposed units so far." in text_of(response)
+
+
+def test_names_from_the_admin_are_escaped_in_tables_verdicts_and_charts(staff_client):
+    metric = MetricFactory(key="evil", name='<img src=x onerror="alert(1)">', event_name="evil")
+    experiment = ExperimentFactory(primary_metric=metric)
+    experiment.variants.filter(key="treatment").update(name="<b>Bold</b>")
+    add_units(experiment, "control", 50, exposed_at=EXPOSED, did={"evil": 10})
+    add_units(experiment, "treatment", 50, exposed_at=EXPOSED, did={"evil": 20})
+    services.refresh_results(experiment)
+    response = staff_client.get(url(experiment))
+    assert "<img src=x" not in response.text
+    assert "<b>Bold</b>" not in response.text
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in response.text
