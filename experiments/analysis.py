@@ -14,10 +14,10 @@ The query is plain SQL that SQLite and Postgres both run:
               every metric column
 
 The units are grouped by ``unit_id`` (unique within an experiment), not by the exposure's id: on
-Postgres the exposures come in unit order from a covering index, the events in unit order from
-theirs, and a merge join feeds a streaming aggregate, with no hash table or sort whose size grows
-with the traffic. On 1,000,000 units and 5,000,000 events that halved the time of the hash join and
-sort that grouping by id led to (docs/benchmarks.md).
+Postgres the exposures come in unit order from their unique index, the events in unit order from
+a covering index, and a merge join feeds a streaming aggregate, with no hash table or sort whose
+size grows with the traffic. On 1,000,000 units and 5,000,000 events that halved the time of the
+hash join and sort that grouping by id led to (docs/benchmarks.md).
 """
 
 from __future__ import annotations

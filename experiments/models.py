@@ -209,18 +209,10 @@ class Exposure(models.Model):
 
     class Meta:
         constraints = [
+            # Its index also gives the analysis an experiment's exposures in unit order.
             models.UniqueConstraint(fields=["experiment", "unit_id"], name="one_exposure_per_unit"),
         ]
-        indexes = [
-            models.Index(fields=["experiment", "variant"], name="exposure_exp_variant"),
-            # The analysis reads an experiment's exposures in unit order from this index alone
-            # (an index-only scan, on Postgres), to merge them with the events in unit order.
-            models.Index(
-                fields=["experiment", "unit_id"],
-                include=["variant", "first_seen_at", "is_simulated"],
-                name="exposure_exp_unit_cover",
-            ),
-        ]
+        indexes = [models.Index(fields=["experiment", "variant"], name="exposure_exp_variant")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} saw {self.variant}"
@@ -245,8 +237,8 @@ class Event(models.Model):
 
     class Meta:
         # Unit first: the analysis merges an experiment's exposures with the events in unit
-        # order, reading both from their indexes alone (experiments/analysis.py); the value is
-        # included so that sums need no table access either (Postgres; SQLite ignores INCLUDE).
+        # order (experiments/analysis.py), reading the events from these indexes alone: the value
+        # is included so that sums need no table access (Postgres; SQLite ignores INCLUDE).
         indexes = [
             models.Index(
                 fields=["visitor_id", "name", "timestamp"],
