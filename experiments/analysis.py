@@ -13,11 +13,12 @@ The query is plain SQL that SQLite and Postgres both run:
     result:   per variant, COUNT(*), the number of simulated units, and SUM(v), SUM(v * v) of
               every metric column
 
-The units are grouped by ``unit_id`` (unique within an experiment), not by the exposure's id: on
-Postgres the exposures come in unit order from their unique index, the events in unit order from
-a covering index, and a merge join feeds a streaming aggregate, with no hash table or sort whose
-size grows with the traffic. On 1,000,000 units and 5,000,000 events that halved the time of the
-hash join and sort that grouping by id led to (docs/benchmarks.md).
+The units are grouped by ``unit_id`` (unique within an experiment), not by the exposure's id, and
+the events are indexed unit first with the value included. On Postgres a large experiment's
+exposures then come in unit order from their unique index and its events in unit order from
+theirs, and a merge join feeds a streaming aggregate, with no hash table or sort whose size grows
+with the traffic; a small experiment's events are a few index lookups per unit
+(``prepare_aggregate``, docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -57,12 +58,19 @@ def _per_unit_expression(metric: Metric) -> str:
 def prepare_aggregate(cursor: CursorWrapper) -> None:
     """Settings for the aggregate, for the rest of the current transaction (Postgres).
 
-    No parallel workers: with them the planner tends to a parallel hash join of every event,
-    which spills to disk and sorts a row per unit, twice as slow on 5,000,000 events as the
-    merge of the two covering indexes (docs/benchmarks.md).
+    No hash join and no parallel workers. With the events indexed unit first, the planner's good
+    plans are a nested loop of index lookups for a small experiment and a merge of the two indexes
+    for a large one; a hash join reads every event of the metrics' names and, at the default
+    work_mem, spills it to disk and sorts a row per unit. Left free, the planner picks it when an
+    ANALYZE shifts its estimates: on 10,000,000 events that took 20 to 24 s instead of 9 s
+    (docs/benchmarks.md).
     """
     if connection.vendor == "postgresql":
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        # set_config(..., true) is SET LOCAL: until the end of the transaction.
+        cursor.execute(
+            "SELECT set_config('enable_hashjoin', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
+        )
 
 
 def sufficient_stats(

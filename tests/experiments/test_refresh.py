@@ -82,7 +82,7 @@ def test_the_first_refresh_backfills_each_finished_day_and_the_next_costs_one_ag
 
     with (
         CaptureQueriesContext(connection) as second,
-        # metrics, variants and stored days (6), the aggregate (on Postgres after its SET LOCAL),
+        # metrics, variants and stored days (6), the aggregate (on Postgres after its settings),
         # the snapshot written and the history trimmed, savepoints around the aggregate and the
         # write (4)
         django_assert_max_num_queries(14),
