@@ -92,7 +92,7 @@ def test_a_sold_listing_shows_a_sold_badge_and_no_contact_form(client, other_use
     client.force_login(other_user)
     html = client.get(listing.get_absolute_url()).text
     assert '<span class="badge badge-sold badge-large">Sold</span>' in html
-    assert "This item is no longer available." in html
+    assert "This listing is no longer available." in html
     assert reverse("contact_seller", args=[listing.pk]) not in html
 
 
