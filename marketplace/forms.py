@@ -30,11 +30,23 @@ class SearchForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "There is no category “%(value)s”."},
     )
+    # Text inputs, not type=number: a browser empties a number input holding "abc", and the
+    # person should see what they typed next to the error.
     min_price = forms.DecimalField(
-        required=False, min_value=0, max_digits=12, decimal_places=2, label="Min price"
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        label="Min price",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "From"}),
     )
     max_price = forms.DecimalField(
-        required=False, min_value=0, max_digits=12, decimal_places=2, label="Max price"
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        label="Max price",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "To"}),
     )
     city = forms.CharField(required=False, max_length=80)
     condition = forms.ChoiceField(
@@ -56,9 +68,7 @@ class SearchForm(forms.Form):
             del self.fields["category"]
             if not fixed_category.uses_condition:
                 del self.fields["condition"]
-        self.fields["min_price"].widget.attrs.update(placeholder="From", inputmode="decimal")
-        self.fields["max_price"].widget.attrs.update(placeholder="To", inputmode="decimal")
-        self.fields["q"].widget.attrs["placeholder"] = "What are you looking for?"
+        self.fields["q"].widget.attrs["placeholder"] = "e.g. iphone 13"
         self.fields["city"].widget.attrs["placeholder"] = "Any city"
 
     def clean_sort(self) -> str:
@@ -159,6 +169,9 @@ class ListingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["placeholder"] = "e.g. iPhone 13, 128 GB, blue"
         cast(forms.ModelChoiceField, self.fields["category"]).empty_label = "Choose a category"
+        cast(forms.ChoiceField, self.fields["currency"]).choices = [
+            (currency.value, f"{currency.label} {currency.value}") for currency in Listing.Currency
+        ]
         cast(forms.ChoiceField, self.fields["condition"]).choices = [
             ("", "—"),
             *Listing.Condition.choices,

@@ -147,6 +147,8 @@ class Listing(models.Model):
             value = self.attributes.get(spec["key"])
             if value in (None, ""):
                 continue
+            if spec.get("choices"):
+                value = str(value).capitalize()  # choices are lower-case keys: "diesel"
             text = f"{value} {spec['unit']}".strip() if spec.get("unit") else str(value)
             rows.append((spec["label"], text))
         return rows

@@ -90,6 +90,7 @@ def thread(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "other": conversation.other_party(request.user),
             "is_seller": conversation.listing.seller_id == request.user.pk,
             "thread_messages": conversation.messages.all(),
+            "cover": conversation.listing.images.first(),
             "form": form,
         },
     )

@@ -24,7 +24,7 @@ def test_it_shows_everything_a_buyer_needs(client):
         currency="GBP",
         city="Potsdam",
         condition=Listing.Condition.LIKE_NEW,
-        attributes={"brand": "Apple", "storage_gb": 64, "colour": "black"},
+        attributes={"brand": "Apple", "model": "iPhone 12", "storage_gb": 64, "colour": "black"},
     )
     response = client.get(listing.get_absolute_url())
     html = response.text
@@ -34,6 +34,8 @@ def test_it_shows_everything_a_buyer_needs(client):
     assert "Like new" in html
     assert '<th scope="row">Storage</th><td>64 GB</td>' in html
     assert '<th scope="row">Brand</th><td>Apple</td>' in html
+    assert '<th scope="row">Model</th><td>iPhone 12</td>' in html  # free text, as typed
+    assert '<th scope="row">Colour</th><td>Black</td>' in html
     assert "Anna Berg" in html
     assert "2 active listings" in html
     assert reverse("seller_profile", args=[seller.username]) in html
@@ -161,3 +163,8 @@ def test_similar_listings_come_from_the_same_category(client):
     assert "More in Phones" in html
     assert "Another phone" in html
     assert "A sofa" not in html
+
+
+def test_the_owner_view_leaves_a_slot_for_the_enrichment_panel():
+    with open("templates/marketplace/listing_detail.html", encoding="utf-8") as template:
+        assert "{% block listing_enrichment %}" in template.read()

@@ -56,6 +56,7 @@ def test_the_form_renders_with_the_city_prefilled_and_both_buttons(user_client, 
     assert 'type="file" name="photos"' in html
     assert "multiple" in html
     assert f'hx-get="{reverse("listing_attribute_fields")}"' in html
+    assert '<option value="EUR" selected>€ EUR</option>' in html
 
 
 def test_publishing_a_new_listing(user_client, user):

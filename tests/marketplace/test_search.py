@@ -126,6 +126,12 @@ def test_invalid_filters_show_an_error_and_the_search_still_runs(client, params,
     assert titles(response) == ["Still here"]
 
 
+def test_a_bad_price_stays_in_its_box_next_to_the_error(client):
+    html = search(client, min_price="abc").text
+    assert 'name="min_price" value="abc"' in html
+    assert 'aria-invalid="true"' in html
+
+
 def test_an_invalid_filter_is_dropped_but_the_valid_ones_apply(client):
     ListingFactory.create(title="Berlin bike", city="Berlin")
     ListingFactory.create(title="Bonn bike", city="Bonn")
