@@ -1,12 +1,258 @@
-from django.contrib import admin
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from waffle.admin import FlagAdmin as WaffleFlagAdmin
 from waffle.admin import SampleAdmin, SwitchAdmin
 from waffle.models import Sample, Switch
 
-from .models import Flag
+from . import services
+from .models import (
+    Event,
+    Experiment,
+    ExperimentChange,
+    Exposure,
+    Flag,
+    Metric,
+    Variant,
+    validate_weights,
+)
 
-# WAFFLE_ENABLE_ADMIN_PAGES is off so that the custom flag model gets our admin; waffle's
+RESHUFFLE_FIELDS = ("weight", "position")
+LIVE_STATUSES = (Experiment.Status.RUNNING, Experiment.Status.PAUSED)
+CONFIRM_FIELD = "confirm_reshuffle"
+
+
+def _is_live(experiment: Experiment) -> bool:
+    return bool(experiment.pk) and experiment.status in LIVE_STATUSES
+
+
+class ExperimentForm(forms.ModelForm):
+    confirm_reshuffle = forms.BooleanField(
+        required=False,
+        label="I understand this reshuffles units",
+        help_text=(
+            "Changing the seed, the weights or the set of variants of a running experiment moves "
+            "units from one variant to another, which spoils the comparison. Tick this to do it "
+            "anyway; the change is recorded."
+        ),
+    )
+
+    class Meta:
+        model = Experiment
+        fields = (
+            "key",
+            "name",
+            "hypothesis",
+            "status",
+            "unit_type",
+            "seed",
+            "coverage",
+            "primary_metric",
+            "secondary_metrics",
+            "guardrail_metrics",
+            "minimum_detectable_effect",
+            "alpha",
+            "power",
+            "shipped_variant",
+            "decision_notes",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        self.reshuffles: list[str] = []
+        if _is_live(self.instance) and "seed" in self.changed_data:
+            old = self.initial.get("seed") or self.instance.key
+            self.reshuffles.append(f"seed {old!r} → {cleaned.get('seed') or self.instance.key!r}")
+            if not cleaned.get(CONFIRM_FIELD):
+                self.add_error(
+                    "seed", "This reshuffles every unit of a running experiment; confirm below."
+                )
+        return cleaned
+
+
+class VariantFormSet(BaseInlineFormSet):
+    """Checks the variants as a whole: weights add up to 1, one control, no silent reshuffle."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:
+            return
+        validate_weights([f.cleaned_data["weight"] for f in kept])
+        if sum(bool(f.cleaned_data.get("is_control")) for f in kept) != 1:
+            raise ValidationError("Exactly one variant must be the control.")
+
+        self.reshuffles: list[str] = []
+        if not _is_live(self.instance):
+            return
+        for form in self.forms:
+            key = form.cleaned_data.get("key") if form.cleaned_data else None
+            if form.cleaned_data.get("DELETE") and form.instance.pk:
+                self.reshuffles.append(f"removed variant {form.instance.key!r}")
+            elif not form.instance.pk and form.has_changed():
+                self.reshuffles.append(f"added variant {key!r}")
+            else:
+                for name in RESHUFFLE_FIELDS:
+                    if name in form.changed_data:
+                        old = form.initial.get(name)
+                        self.reshuffles.append(f"{key}.{name} {old} → {form.cleaned_data[name]}")
+        if self.reshuffles and self.data.get(CONFIRM_FIELD) != "on":
+            raise ValidationError(
+                "These changes move units between variants of a running experiment: "
+                + "; ".join(self.reshuffles)
+                + ". Tick “I understand this reshuffles units” to save them."
+            )
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    formset = VariantFormSet
+    extra = 0
+    min_num = 2
+    fields = ("key", "name", "is_control", "weight", "position", "config")
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "event_name", "kind", "direction")
+    list_filter = ("kind", "direction")
+    search_fields = ("name", "key", "event_name")
+    prepopulated_fields = {"key": ("name",)}
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(admin.ModelAdmin):
+    form = ExperimentForm
+    inlines = [VariantInline]
+    list_display = (
+        "name",
+        "key",
+        "status",
+        "unit_type",
+        "coverage",
+        "started_at",
+        "exposure_count",
+    )
+    list_filter = ("status", "unit_type")
+    search_fields = ("name", "key", "hypothesis")
+    readonly_fields = ("started_at", "ended_at", "created_at", "updated_at")
+    filter_horizontal = ("secondary_metrics", "guardrail_metrics")
+    actions = ["start_selected", "pause_selected"]
+    fieldsets = (
+        (None, {"fields": ("key", "name", "hypothesis", "status")}),
+        ("Assignment", {"fields": ("unit_type", "seed", "coverage", CONFIRM_FIELD)}),
+        (
+            "Metrics and statistics",
+            {
+                "fields": (
+                    "primary_metric",
+                    "secondary_metrics",
+                    "guardrail_metrics",
+                    "minimum_detectable_effect",
+                    "alpha",
+                    "power",
+                )
+            },
+        ),
+        ("Decision", {"fields": ("shipped_variant", "decision_notes")}),
+        ("Dates", {"fields": ("started_at", "ended_at", "created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_exposures=Count("exposures"))
+
+    @admin.display(ordering="_exposures", description="exposed units")
+    def exposure_count(self, obj: Experiment) -> int:
+        return obj._exposures  # type: ignore[attr-defined]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        reshuffles = list(getattr(form, "reshuffles", []))
+        for formset in formsets:
+            reshuffles.extend(getattr(formset, "reshuffles", []))
+        if reshuffles:
+            services.record_reshuffle(form.instance, "; ".join(reshuffles), user=request.user)
+            self.message_user(
+                request,
+                "Units were reshuffled; the change is recorded in the experiment's history.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Start (or resume) the selected experiments", permissions=["change"])
+    def start_selected(self, request, queryset) -> None:
+        self._run_each(request, queryset, services.start_experiment, "started")
+
+    @admin.action(description="Pause the selected experiments", permissions=["change"])
+    def pause_selected(self, request, queryset) -> None:
+        self._run_each(request, queryset, services.pause_experiment, "paused")
+
+    def _run_each(self, request, queryset, operation, done: str) -> None:
+        for experiment in queryset:
+            try:
+                operation(experiment, user=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{experiment}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                self.message_user(request, f"{experiment}: {done}.", messages.SUCCESS)
+
+
+@admin.register(ExperimentChange)
+class ExperimentChangeAdmin(admin.ModelAdmin):
+    list_display = ("experiment", "changed_at", "changed_by", "summary")
+    list_filter = ("experiment",)
+    list_select_related = ("experiment", "changed_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Exposures and events are facts: the admin shows them and never edits them."""
+
+    show_full_result_count = False  # these tables grow large; skip the extra COUNT(*)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Exposure)
+class ExposureAdmin(ReadOnlyAdmin):
+    list_display = ("unit_id", "experiment", "variant", "first_seen_at", "is_simulated")
+    list_filter = ("experiment", "is_simulated")
+    search_fields = ("unit_id",)
+    list_select_related = ("experiment", "variant")
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ("name", "timestamp", "visitor_id", "user_id", "value", "is_simulated")
+    list_filter = ("name", "is_simulated")
+    search_fields = ("visitor_id", "user_id", "idempotency_key")
+    date_hierarchy = "timestamp"
+
+
+@admin.register(Flag)
+class FlagAdmin(WaffleFlagAdmin):
+    list_display = (*WaffleFlagAdmin.list_display, "experiment")  # type: ignore[assignment]
+    list_select_related = ("experiment",)
+    raw_id_fields = ("users",)
+
+
+# WAFFLE_ENABLE_ADMIN_PAGES is off so that the custom flag model gets this admin; waffle's
 # switches and samples keep theirs.
-admin.site.register(Flag, WaffleFlagAdmin)
 admin.site.register(Sample, SampleAdmin)
 admin.site.register(Switch, SwitchAdmin)

@@ -1,15 +1,296 @@
+"""Experiments: what is being tested on whom, who saw what, and what they did.
+
+The tables are deliberately plain so that the analysis can run as SQL aggregates:
+``Exposure`` has one row per experiment and unit (the unit's first exposure), ``Event`` one row
+per thing a person did. ``experiments`` knows nothing about listings: the marketplace calls
+``variant_for`` and ``track`` (experiments/api.py).
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from waffle.models import AbstractUserFlag
+
+UNIT_FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+WEIGHT_TOLERANCE = 1e-6
+
+
+class UnitType(models.TextChoices):
+    USER = "user", "User (logged-in account)"
+    VISITOR = "visitor", "Visitor (first-party cookie)"
+
+
+class Metric(models.Model):
+    """A number per unit, derived from events after the unit's first exposure."""
+
+    class Kind(models.TextChoices):
+        CONVERSION = "conversion", "Conversion (did it at least once)"
+        COUNT = "count", "Count per unit"
+        SUM = "sum", "Sum of value per unit"
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100)
+    event_name = models.CharField(max_length=60, help_text="The event this metric counts.")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CONVERSION)
+    direction = models.CharField(max_length=6, choices=Direction.choices, default=Direction.HIGHER)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == self.Direction.HIGHER
+
+
+class ExperimentQuerySet(models.QuerySet["Experiment"]):
+    def running(self) -> ExperimentQuerySet:
+        return self.filter(status=Experiment.Status.RUNNING)
+
+
+class Experiment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RUNNING = "running", "Running"
+        PAUSED = "paused", "Paused"
+        CONCLUDED = "concluded", "Concluded"
+
+    key = models.SlugField(
+        max_length=60, unique=True, help_text="Used in code: variant_for(request, key)."
+    )
+    name = models.CharField(max_length=120)
+    hypothesis = models.TextField(
+        blank=True, help_text="If we change X for Y, then metric Z moves, because …"
+    )
+    unit_type = models.CharField(max_length=10, choices=UnitType.choices, default=UnitType.USER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    seed = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Hash seed; empty means the key. Changing it reshuffles every unit.",
+    )
+    coverage = models.FloatField(
+        default=1.0,
+        validators=UNIT_FRACTION,
+        help_text="Share of units in the experiment (0–1). Raising it moves no unit elsewhere.",
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    minimum_detectable_effect = models.FloatField(
+        default=0.05,
+        validators=[MinValueValidator(0.001)],
+        help_text="Smallest relative lift worth detecting (0.05 = 5%); sets the sample size.",
+    )
+    alpha = models.FloatField(
+        default=0.05, validators=[MinValueValidator(0.0001), MaxValueValidator(0.5)]
+    )
+    power = models.FloatField(
+        default=0.8, validators=[MinValueValidator(0.5), MaxValueValidator(0.999)]
+    )
+    primary_metric = models.ForeignKey(
+        Metric, null=True, blank=True, on_delete=models.PROTECT, related_name="primary_for"
+    )
+    secondary_metrics = models.ManyToManyField(Metric, blank=True, related_name="secondary_for")
+    guardrail_metrics = models.ManyToManyField(Metric, blank=True, related_name="guardrail_for")
+    decision_notes = models.TextField(blank=True)
+    shipped_variant = models.ForeignKey(
+        "Variant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="After the experiment is concluded, everyone gets this variant.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExperimentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def hash_seed(self) -> str:
+        return self.seed or self.key
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+
+def validate_weights(weights: list[float]) -> None:
+    """Variant weights must be non-negative and add up to 1 (100%)."""
+    if not weights:
+        raise ValidationError("An experiment needs at least two variants.")
+    if any(w < 0 for w in weights):
+        raise ValidationError("Variant weights cannot be negative.")
+    total = math.fsum(weights)
+    if abs(total - 1.0) > WEIGHT_TOLERANCE:
+        raise ValidationError(
+            f"Variant weights add up to {total:.4g}, not 1. "
+            "Give them as fractions of the traffic, e.g. 0.5 and 0.5."
+        )
+
+
+class Variant(models.Model):
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="variants")
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=80)
+    weight = models.FloatField(
+        validators=UNIT_FRACTION, help_text="Share of the experiment's traffic (0–1)."
+    )
+    is_control = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the bucket layout; changing it reshuffles units."
+    )
+    config = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='What the variant changes: {"enabled": true}, {"prompt_label": "candidate"}…',
+    )
+
+    class Meta:
+        ordering = ["experiment", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["experiment", "key"], name="variant_key_per_experiment"
+            ),
+            models.UniqueConstraint(
+                fields=["experiment"],
+                condition=Q(is_control=True),
+                name="one_control_per_experiment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.experiment.key}:{self.key}"
+
+
+class Exposure(models.Model):
+    """The first time a unit saw its variant of an experiment. One row per experiment and unit."""
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="exposures")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="exposures")
+    unit_id = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField(db_index=True)
+    is_simulated = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["experiment", "unit_id"], name="one_exposure_per_unit"),
+        ]
+        indexes = [models.Index(fields=["experiment", "variant"], name="exposure_exp_variant")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} saw {self.variant}"
+
+
+class Event(models.Model):
+    """Something a person did: a search, a listing view, a publish.
+
+    It carries both unit ids a person can have, so any experiment can count it whatever its unit
+    type. Both are plain strings, not foreign keys: analytics rows outlive accounts, and the
+    traffic simulator's synthetic units need no accounts.
+    """
+
+    name = models.CharField(max_length=60)
+    visitor_id = models.CharField(max_length=64, blank=True)
+    user_id = models.CharField(max_length=64, blank=True, help_text="The account id, if logged in.")
+    timestamp = models.DateTimeField()
+    value = models.FloatField(null=True, blank=True)
+    properties = models.JSONField(default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    is_simulated = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["name", "visitor_id", "timestamp"], name="event_name_visitor_time"
+            ),
+            models.Index(fields=["name", "user_id", "timestamp"], name="event_name_user_time"),
+            models.Index(fields=["timestamp"], name="event_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} by {self.user_id or self.visitor_id}"
+
+
+class ExperimentChange(models.Model):
+    """An audit record of a change that reshuffles units of a running experiment."""
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.experiment.key} at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class Flag(AbstractUserFlag):
     """Bazaar's feature flag (``WAFFLE_FLAG_MODEL``).
 
-    Declared from the first migration so that waffle never has to be switched over to a custom
-    model on a live database; the experiments machinery extends it.
+    Everything waffle does still works (``{% flag %}``, ``flag_is_active``, the admin), with two
+    changes: a percent rollout is deterministic per unit (a hash, as for experiments, not
+    waffle's random draw and cookie), and a flag linked to an experiment answers with the unit's
+    variant while the experiment runs, recording the exposure.
     """
+
+    experiment = models.ForeignKey(
+        Experiment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="flags",
+        help_text=(
+            "While this experiment runs (or after it is concluded), the flag is on for units "
+            'whose variant config has "enabled": true.'
+        ),
+    )
 
     class Meta(AbstractUserFlag.Meta):
         swappable = "WAFFLE_FLAG_MODEL"
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
+
+    def is_active(self, request, read_only: bool = False) -> bool | None:
+        if self.pk and self.experiment_id:
+            from .api import variant_for_experiment_id
+
+            assignment = variant_for_experiment_id(request, self.experiment_id)
+            if assignment is not None:
+                return bool(assignment.config.get("enabled", not assignment.is_control))
+        return super().is_active(request, read_only=read_only)
+
+    def _is_active_for_percent(self, request, read_only: bool) -> bool | None:
+        if not self.percent or self.percent <= 0:
+            return None
+        from .assignment import bucket
+        from .units import visitor_unit_id
+
+        unit = visitor_unit_id(request)
+        if not unit:
+            return None
+        return bucket(f"flag:{self.name}", unit) < float(self.percent) / 100

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from tests.factories import ListingFactory, UserFactory
@@ -21,6 +22,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if settings.REQUIRE_SERVICES:
             pytest.fail(f"{message}, and BAZAAR_REQUIRE_SERVICES is on")
         pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (waffle, experiments and the LLM cache live there)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

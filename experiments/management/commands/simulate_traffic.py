@@ -1,0 +1,117 @@
+"""Drive synthetic units through an experiment with a known true effect.
+
+    python manage.py simulate_traffic --experiment ai_search --units 20000 \\
+        --effect contact_rate=0.10 --baseline contact_rate=0.08 --seed 7
+    python manage.py simulate_traffic --experiment ai_search --clear
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from experiments.models import Experiment
+from experiments.simulation import SimulationPlan, clear_simulated, simulate
+
+
+def parse_pairs(pairs: list[str], option: str) -> dict[str, float]:
+    parsed = {}
+    for pair in pairs:
+        key, sep, number = pair.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            parsed[key.strip()] = float(number)
+        except ValueError:
+            raise CommandError(
+                f"{option} takes METRIC=NUMBER, e.g. {option} contact_rate=0.1; got {pair!r}"
+            ) from None
+    return parsed
+
+
+class Command(BaseCommand):
+    help = "Simulate visitors in an experiment (simulated rows are marked and can be cleared)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--experiment", required=True, help="Experiment key.")
+        parser.add_argument("--units", type=int, default=0, help="How many synthetic units.")
+        parser.add_argument(
+            "--effect",
+            action="append",
+            default=[],
+            metavar="METRIC=LIFT",
+            help="True relative lift of a metric in every non-control variant (0.1 = +10%%).",
+        )
+        parser.add_argument(
+            "--baseline",
+            action="append",
+            default=[],
+            metavar="METRIC=VALUE",
+            help="Control's rate (conversion), mean count (count) or mean value (sum).",
+        )
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--days", type=int, default=14, help="Spread exposures over this many days."
+        )
+        parser.add_argument(
+            "--clear", action="store_true", help="Delete this experiment's simulated rows."
+        )
+
+    def handle(self, *args, **options) -> None:
+        experiment = Experiment.objects.filter(key=options["experiment"]).first()
+        if experiment is None:
+            keys = ", ".join(Experiment.objects.values_list("key", flat=True)) or "none"
+            raise CommandError(f"No experiment {options['experiment']!r}. Experiments: {keys}.")
+        if options["clear"]:
+            exposures, events = clear_simulated(experiment)
+            self.stdout.write(
+                f"Removed {exposures} simulated exposures and {events} simulated events."
+            )
+            if not options["units"]:
+                return
+        if options["units"] <= 0:
+            raise CommandError("Say how many units to simulate with --units N (or --clear).")
+
+        plan = SimulationPlan(
+            experiment=experiment,
+            units=options["units"],
+            seed=options["seed"],
+            effects=parse_pairs(options["effect"], "--effect"),
+            baselines=parse_pairs(options["baseline"], "--baseline"),
+            days=options["days"],
+        )
+        started = time.monotonic()
+        try:
+            report = simulate(plan, progress=self._progress(plan.units, options["verbosity"]))
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        elapsed = time.monotonic() - started
+        split = ", ".join(f"{key} {count}" for key, count in sorted(report.per_variant.items()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Simulated {report.units} units in {elapsed:.1f}s: {report.exposed} exposed "
+                f"({split}), {report.events} events. These rows are marked simulated."
+            )
+        )
+
+    def _progress(self, total: int, verbosity: int):
+        interactive = sys.stdout.isatty()
+        last_tenth = [-1]
+
+        def show(done: int) -> None:
+            if verbosity == 0:
+                return
+            if interactive:
+                filled = int(30 * done / total)
+                self.stdout.write(
+                    f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", ending=""
+                )
+                if done == total:
+                    self.stdout.write("")
+            elif done * 10 // total > last_tenth[0]:
+                last_tenth[0] = done * 10 // total
+                self.stdout.write(f"{done}/{total} units")
+
+        return show

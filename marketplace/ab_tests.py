@@ -1,0 +1,229 @@
+"""The marketplace's experiments, their metrics, and the flags that switch the AI features.
+
+``experiments`` knows nothing about listings; this module says what the marketplace tests.
+``post_migrate`` creates whatever is missing (in draft: ``seed_demo`` starts the demo's
+experiments; the admin starts them on a real site). Rows that exist are left alone, since the
+admin owns them once they exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from experiments.models import Experiment, Flag, Metric, UnitType, Variant
+
+# Experiment keys, as the views ask for them.
+AI_LISTING_ASSISTANT = "ai_listing_assistant"
+LISTING_PROMPT_VERSION = "listing_prompt_version"
+AI_SEARCH = "ai_search"
+
+# Event names the marketplace tracks.
+LISTING_FORM_STARTED = "listing_form_started"
+LISTING_PUBLISHED = "listing_published"
+AI_SUGGESTION_REQUESTED = "ai_suggestion_requested"
+AI_SUGGESTION_ACCEPTED = "ai_suggestion_accepted"
+LISTING_FLAGGED = "listing_flagged"
+SEARCH = "search"
+SEARCH_NO_RESULTS = "search_no_results"
+LISTING_VIEW = "listing_view"
+CONTACT_SELLER = "contact_seller"
+FAVOURITE_ADDED = "favourite_added"
+
+C, N, S = Metric.Kind.CONVERSION, Metric.Kind.COUNT, Metric.Kind.SUM
+HIGHER, LOWER = Metric.Direction.HIGHER, Metric.Direction.LOWER
+
+METRICS: list[tuple[str, str, str, str, str, str]] = [
+    # key, name, event, kind, direction, description
+    (
+        "publish_rate",
+        "Listing published",
+        LISTING_PUBLISHED,
+        C,
+        HIGHER,
+        "Share of units who published at least one listing after exposure.",
+    ),
+    (
+        "listings_per_seller",
+        "Listings published per unit",
+        LISTING_PUBLISHED,
+        N,
+        HIGHER,
+        "Listings published per exposed unit.",
+    ),
+    (
+        "suggestion_request_rate",
+        "Asked the assistant",
+        AI_SUGGESTION_REQUESTED,
+        C,
+        HIGHER,
+        "Share of units who asked the listing assistant for a suggestion.",
+    ),
+    (
+        "suggestion_accept_rate",
+        "Accepted a suggestion",
+        AI_SUGGESTION_ACCEPTED,
+        C,
+        HIGHER,
+        "Share of units who accepted at least one of the assistant's suggestions.",
+    ),
+    (
+        "flagged_listings",
+        "Listings flagged by moderation",
+        LISTING_FLAGGED,
+        N,
+        LOWER,
+        "Listings per unit that the enrichment job sent to the moderation queue.",
+    ),
+    (
+        "contact_rate",
+        "Contacted a seller",
+        CONTACT_SELLER,
+        C,
+        HIGHER,
+        "Share of units who messaged at least one seller.",
+    ),
+    (
+        "listing_views",
+        "Listing views per unit",
+        LISTING_VIEW,
+        N,
+        HIGHER,
+        "Listing detail pages opened per unit.",
+    ),
+    (
+        "favourite_rate",
+        "Saved a favourite",
+        FAVOURITE_ADDED,
+        C,
+        HIGHER,
+        "Share of units who saved at least one listing.",
+    ),
+    (
+        "zero_result_searches",
+        "Searches with no results",
+        SEARCH_NO_RESULTS,
+        N,
+        LOWER,
+        "Searches per unit that found nothing: understanding must not over-filter.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class ExperimentDefinition:
+    key: str
+    name: str
+    hypothesis: str
+    unit_type: str
+    variants: list[tuple[str, str, bool, dict]]  # key, name, is_control, config (50/50)
+    primary: str
+    secondary: list[str] = field(default_factory=list)
+    guardrails: list[str] = field(default_factory=list)
+    flag: str = ""  # a waffle flag that follows this experiment's variants
+    minimum_detectable_effect: float = 0.10
+
+
+EXPERIMENTS = [
+    ExperimentDefinition(
+        key=AI_LISTING_ASSISTANT,
+        name="AI listing assistant",
+        hypothesis=(
+            "If sellers get title, description, category and attribute suggestions from their "
+            "rough text, more of those who open the form publish a listing, because writing a "
+            "good ad is the hard part."
+        ),
+        unit_type=UnitType.USER,
+        variants=[
+            ("control", "No assistant", True, {"enabled": False}),
+            ("treatment", "Assistant on the form", False, {"enabled": True}),
+        ],
+        primary="publish_rate",
+        secondary=["listings_per_seller", "suggestion_accept_rate"],
+        guardrails=["flagged_listings"],
+        flag=AI_LISTING_ASSISTANT,
+    ),
+    ExperimentDefinition(
+        key=LISTING_PROMPT_VERSION,
+        name="Listing assistant prompt: production vs candidate",
+        hypothesis=(
+            "If the assistant answers with the candidate prompt version, sellers accept more of "
+            "its suggestions, because the offline evaluation scored it higher."
+        ),
+        unit_type=UnitType.USER,
+        variants=[
+            ("control", "Production prompt", True, {"prompt_label": "production"}),
+            ("treatment", "Candidate prompt", False, {"prompt_label": "candidate"}),
+        ],
+        primary="suggestion_accept_rate",
+        secondary=["publish_rate"],
+        guardrails=["flagged_listings"],
+    ),
+    ExperimentDefinition(
+        key=AI_SEARCH,
+        name="AI search understanding",
+        hypothesis=(
+            "If a free-text query becomes structured filters, more visitors contact a seller, "
+            "because they reach relevant listings faster."
+        ),
+        unit_type=UnitType.VISITOR,
+        variants=[
+            ("control", "Plain search", True, {"enabled": False}),
+            ("treatment", "Search understanding", False, {"enabled": True}),
+        ],
+        primary="contact_rate",
+        secondary=["listing_views", "favourite_rate"],
+        guardrails=["zero_result_searches"],
+        flag=AI_SEARCH,
+    ),
+]
+
+
+def create_missing_experiments(sender=None, using: str = "default", **kwargs) -> None:
+    """Create the metrics, experiments (in draft) and flags above that do not exist yet."""
+    metrics = {}
+    for key, name, event, kind, direction, description in METRICS:
+        metrics[key], _ = Metric.objects.using(using).get_or_create(
+            key=key,
+            defaults={
+                "name": name,
+                "event_name": event,
+                "kind": kind,
+                "direction": direction,
+                "description": description,
+            },
+        )
+    for definition in EXPERIMENTS:
+        experiment, created = Experiment.objects.using(using).get_or_create(
+            key=definition.key,
+            defaults={
+                "name": definition.name,
+                "hypothesis": definition.hypothesis,
+                "unit_type": definition.unit_type,
+                "primary_metric": metrics[definition.primary],
+                "minimum_detectable_effect": definition.minimum_detectable_effect,
+            },
+        )
+        if created:
+            experiment.secondary_metrics.set([metrics[k] for k in definition.secondary])
+            experiment.guardrail_metrics.set([metrics[k] for k in definition.guardrails])
+            Variant.objects.using(using).bulk_create(
+                Variant(
+                    experiment=experiment,
+                    key=key,
+                    name=name,
+                    is_control=is_control,
+                    config=config,
+                    weight=1 / len(definition.variants),
+                    position=position,
+                )
+                for position, (key, name, is_control, config) in enumerate(definition.variants)
+            )
+        if definition.flag:
+            Flag.objects.using(using).get_or_create(
+                name=definition.flag,
+                defaults={
+                    "experiment": experiment,
+                    "superusers": False,
+                    "note": f"Follows the {definition.key} experiment while it runs.",
+                },
+            )

@@ -1,0 +1,179 @@
+"""variant_for and track as a person meets them: through requests, cookies and log-ins."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from experiments.api import variant_for
+from experiments.assignment import assign
+from experiments.models import Event, Experiment, Exposure
+from experiments.units import VISITOR_COOKIE
+from tests.experiments.factories import ExperimentFactory
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.experiments.urls")]
+
+
+def get_variant(client: Client, key: str, **params) -> dict:
+    response = client.get(f"/variant/{key}/", params)
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_new_visitor_gets_a_signed_cookie_that_lasts_a_year(client):
+    response = client.get("/variant/anything/")
+    cookie = response.cookies[VISITOR_COOKIE]
+    assert cookie["max-age"] == 365 * 24 * 60 * 60
+    assert cookie["httponly"]
+    assert response.json()["visitor"] in cookie.value  # signed: the id plus a signature
+
+
+def test_a_tampered_visitor_cookie_is_replaced(client):
+    client.cookies[VISITOR_COOKIE] = "0" * 32  # an id the visitor picked, without a signature
+    data = get_variant(client, "anything")
+    assert data["visitor"] != "0" * 32
+
+
+def test_the_variant_is_the_hash_of_seed_and_unit(client):
+    experiment = ExperimentFactory(key="checkout")
+    data = get_variant(client, "checkout")
+    expected = assign(experiment.hash_seed, data["visitor"], [0.5, 0.5], 1.0)
+    assert data["variant"] == ["control", "treatment"][expected]
+    assert data["in_experiment"] is True
+
+
+def test_assignment_is_sticky_across_requests_log_in_and_restarts(client):
+    ExperimentFactory(key="checkout")
+    first = get_variant(client, "checkout")
+    assert all(get_variant(client, "checkout")["variant"] == first["variant"] for _ in range(5))
+
+    user = UserFactory()
+    client.force_login(user)
+    assert (
+        get_variant(client, "checkout")["variant"] == first["variant"]
+    )  # visitor unit survives log-in
+
+    cache.clear()  # a restart: nothing in memory
+    restarted = Client()
+    restarted.cookies[VISITOR_COOKIE] = client.cookies[VISITOR_COOKIE].value
+    assert get_variant(restarted, "checkout")["variant"] == first["variant"]
+
+
+def test_user_experiments_follow_the_account_across_browsers():
+    ExperimentFactory(key="new_form", unit_type="user")
+    user = UserFactory()
+    variants = set()
+    for _ in range(3):
+        browser = Client()
+        browser.force_login(user)
+        variants.add(get_variant(browser, "new_form")["variant"])
+    assert len(variants) == 1
+
+
+def test_an_anonymous_visitor_gets_control_of_a_user_experiment_and_is_not_counted(client):
+    ExperimentFactory(key="new_form", unit_type="user")
+    data = get_variant(client, "new_form")
+    assert data == {**data, "variant": "control", "in_experiment": False}
+    assert not Exposure.objects.exists()
+
+
+def test_the_exposure_is_written_once_per_unit(client):
+    experiment = ExperimentFactory(key="checkout")
+    for _ in range(4):
+        get_variant(client, "checkout")
+    cache.clear()  # even when the "already exposed" memo is gone
+    get_variant(client, "checkout")
+    assert Exposure.objects.filter(experiment=experiment).count() == 1
+
+
+def test_staff_can_force_a_variant_which_records_nothing(client):
+    ExperimentFactory(key="checkout")
+    client.force_login(UserFactory(is_staff=True))
+    for wanted in ("treatment", "control"):
+        data = get_variant(client, "checkout", xp_checkout=wanted)
+        assert (data["variant"], data["forced"], data["in_experiment"]) == (wanted, True, False)
+    assert not Exposure.objects.exists()
+
+
+def test_a_visitor_cannot_force_a_variant(client):
+    experiment = ExperimentFactory(key="checkout")
+    data = get_variant(client, "checkout", xp_checkout="treatment")
+    assert data["forced"] is False
+    expected = assign(experiment.hash_seed, data["visitor"], [0.5, 0.5], 1.0)
+    assert data["variant"] == ["control", "treatment"][expected]
+
+
+@pytest.mark.parametrize("status", [Experiment.Status.PAUSED, Experiment.Status.DRAFT])
+def test_a_paused_or_draft_experiment_serves_control_and_records_nothing(status):
+    ExperimentFactory(key="checkout", status=status)
+    for _ in range(20):
+        data = get_variant(Client(), "checkout")
+        assert (data["variant"], data["in_experiment"]) == ("control", False)
+    assert not Exposure.objects.exists()
+
+
+def test_a_concluded_experiment_serves_the_shipped_variant_to_everyone():
+    experiment = ExperimentFactory(key="checkout")
+    experiment.status = Experiment.Status.CONCLUDED
+    experiment.shipped_variant = experiment.variants.get(key="treatment")
+    experiment.save()
+    assert {get_variant(Client(), "checkout")["variant"] for _ in range(10)} == {"treatment"}
+    assert not Exposure.objects.exists()
+
+
+def test_raising_coverage_moves_no_exposed_unit_to_another_variant():
+    experiment = ExperimentFactory(key="checkout")
+    experiment.coverage = 0.2
+    experiment.save()
+    browsers = [Client() for _ in range(150)]
+    before = {i: get_variant(b, "checkout") for i, b in enumerate(browsers)}
+    inside = {i for i, d in before.items() if d["in_experiment"]}
+    assert 10 < len(inside) < 60  # about 20% of 150
+
+    experiment.coverage = 1.0
+    experiment.save()
+    after = {i: get_variant(b, "checkout") for i, b in enumerate(browsers)}
+    assert all(after[i]["variant"] == before[i]["variant"] for i in inside)
+    assert all(d["in_experiment"] for d in after.values())
+
+
+def test_an_unknown_experiment_answers_control_instead_of_failing(client):
+    data = get_variant(client, "no_such_experiment")
+    assert (data["variant"], data["in_experiment"]) == ("control", False)
+
+
+def test_track_records_the_event_with_both_unit_ids(client):
+    user = UserFactory()
+    client.force_login(user)
+    client.get("/track/listing_view/", {"value": "2.5"})
+    event = Event.objects.get()
+    assert (event.name, event.user_id, event.value) == ("listing_view", str(user.pk), 2.5)
+    assert event.visitor_id == client.cookies[VISITOR_COOKIE].value.split(":")[0]
+    assert event.properties == {"page": "test"}
+
+
+def test_an_idempotency_key_drops_duplicate_events(client):
+    assert client.get("/track/listing_published/", {"key": "publish-42"}).json()["recorded"]
+    assert not client.get("/track/listing_published/", {"key": "publish-42"}).json()["recorded"]
+    client.get("/track/listing_published/", {"key": "publish-43"})
+    assert Event.objects.count() == 2
+
+
+def test_template_tags_decide_and_track(client):
+    ExperimentFactory(key="checkout")
+    rendered = client.get("/tags/checkout/").json()["rendered"]
+    variant, tracked = rendered.split("|")
+    assert variant in {"control", "treatment"}
+    assert tracked == ""
+    assert Event.objects.get().properties == {"where": "tag"}
+    assert Exposure.objects.count() == 1
+
+
+def test_variant_for_memoises_per_request(rf, django_assert_num_queries):
+    ExperimentFactory(key="checkout")
+    request = rf.get("/")
+    request.visitor_id = "a" * 32
+    request.user = UserFactory.build()
+    variant_for(request, "checkout")
+    with django_assert_num_queries(0):
+        variant_for(request, "checkout")

@@ -1,0 +1,86 @@
+"""The traffic simulator drives synthetic units through the real assignment and tracking code."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from experiments.api import record_event
+from experiments.assignment import assign
+from experiments.models import Event, Experiment, Exposure
+from tests.experiments.factories import ExperimentFactory, MetricFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def experiment():
+    metric = MetricFactory(key="contact_rate", event_name="contact_seller")
+    return ExperimentFactory(key="checkout", primary_metric=metric)
+
+
+def simulate(*args: str) -> None:
+    call_command("simulate_traffic", "--experiment", "checkout", *args, verbosity=0)
+
+
+def test_it_exposes_units_where_the_real_assignment_puts_them(experiment):
+    simulate("--units", "400", "--seed", "3")
+    exposures = list(Exposure.objects.values_list("unit_id", "variant__key", "is_simulated"))
+    assert len(exposures) == 400
+    for unit_id, variant, simulated in exposures:
+        assert simulated
+        assert (
+            variant
+            == ["control", "treatment"][assign(experiment.hash_seed, unit_id, [0.5, 0.5], 1.0)]
+        )
+
+
+def test_events_come_after_the_units_exposure_and_follow_the_true_effect(experiment):
+    simulate("--units", "3000", "--baseline", "contact_rate=0.2", "--effect", "contact_rate=0.5")
+    exposed_at = dict(Exposure.objects.values_list("unit_id", "first_seen_at"))
+    variant = dict(Exposure.objects.values_list("unit_id", "variant__key"))
+    converted = {"control": set(), "treatment": set()}
+    for event in Event.objects.filter(name="contact_seller"):
+        assert event.timestamp >= exposed_at[event.visitor_id]
+        converted[variant[event.visitor_id]].add(event.visitor_id)
+    sizes = {k: sum(1 for v in variant.values() if v == k) for k in converted}
+    control_rate = len(converted["control"]) / sizes["control"]
+    treatment_rate = len(converted["treatment"]) / sizes["treatment"]
+    assert 0.16 < control_rate < 0.24
+    assert 0.25 < treatment_rate < 0.35  # 0.2 * 1.5 = 0.3
+
+
+def test_the_same_seed_gives_the_same_traffic(experiment):
+    simulate("--units", "200", "--seed", "9")
+    first = sorted(Event.objects.values_list("visitor_id", flat=True))
+    simulate("--clear", "--units", "200", "--seed", "9")
+    assert sorted(Event.objects.values_list("visitor_id", flat=True)) == first
+
+
+def test_clear_removes_exactly_the_simulated_rows(experiment):
+    simulate("--units", "300")
+    real_event = record_event("contact_seller", visitor_id="f" * 32)
+    Exposure.objects.create(
+        experiment=experiment,
+        variant=experiment.variants.first(),
+        unit_id="f" * 32,
+        first_seen_at=real_event.timestamp,
+    )
+    simulate("--clear")
+    assert list(Exposure.objects.values_list("unit_id", flat=True)) == ["f" * 32]
+    assert list(Event.objects.values_list("pk", flat=True)) == [real_event.pk]
+
+
+def test_it_refuses_an_experiment_that_is_not_running(experiment):
+    experiment.status = Experiment.Status.PAUSED
+    experiment.save()
+    with pytest.raises(CommandError, match="must be running"):
+        simulate("--units", "10")
+
+
+def test_it_refuses_an_effect_on_a_metric_the_experiment_does_not_have(experiment):
+    with pytest.raises(CommandError, match="Not metrics of 'checkout': revenue"):
+        simulate("--units", "10", "--effect", "revenue=0.1")
+
+
+def test_it_explains_a_malformed_effect(experiment):
+    with pytest.raises(CommandError, match="METRIC=NUMBER"):
+        simulate("--units", "10", "--effect", "contact_rate")

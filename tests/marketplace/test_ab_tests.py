@@ -1,0 +1,36 @@
+import pytest
+
+from experiments.models import Experiment, Flag
+from marketplace.ab_tests import EXPERIMENTS, create_missing_experiments
+
+pytestmark = pytest.mark.django_db
+
+
+def test_migrate_creates_the_marketplace_experiments_as_drafts_with_their_metrics():
+    experiments = {e.key: e for e in Experiment.objects.all()}
+    assert set(experiments) == {"ai_listing_assistant", "listing_prompt_version", "ai_search"}
+    for experiment in experiments.values():
+        assert experiment.status == Experiment.Status.DRAFT
+        assert experiment.primary_metric is not None
+        assert sorted(experiment.variants.values_list("key", "weight")) == [
+            ("control", 0.5),
+            ("treatment", 0.5),
+        ]
+    assert experiments["ai_search"].unit_type == "visitor"
+    assert experiments["ai_listing_assistant"].unit_type == "user"
+    assert experiments["listing_prompt_version"].variants.get(key="treatment").config == {
+        "prompt_label": "candidate"
+    }
+
+
+def test_the_ai_flags_follow_their_experiments():
+    assert Flag.objects.get(name="ai_search").experiment.key == "ai_search"
+    assert Flag.objects.get(name="ai_listing_assistant").experiment.key == "ai_listing_assistant"
+
+
+def test_it_leaves_existing_experiments_as_the_admin_left_them():
+    Experiment.objects.filter(key="ai_search").update(name="Edited in the admin", coverage=0.3)
+    create_missing_experiments()
+    edited = Experiment.objects.get(key="ai_search")
+    assert (edited.name, edited.coverage) == ("Edited in the admin", 0.3)
+    assert Experiment.objects.count() == len(EXPERIMENTS)
