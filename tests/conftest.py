@@ -51,3 +51,28 @@ def listing(db):
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def fake_openai(settings):
+    """An OpenAI-compatible server on 127.0.0.1, with the settings pointing at it.
+
+    Script it with ``fake_openai.queue(...)`` (see ``llm.fake_server``); read what the SDK sent
+    in ``fake_openai.requests``. The answer cache starts empty.
+    """
+    from django.core.cache import cache
+
+    from llm.fake_server import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        settings.LLM_PROVIDER = "openai"
+        settings.OPENAI_BASE_URL = server.base_url
+        settings.OPENAI_API_KEY = FAKE_OPENAI_KEY
+        settings.LLM_MAX_RETRIES = 0
+        settings.LLM_TIMEOUT_SECONDS = 2.0
+        cache.clear()
+        yield server
+        cache.clear()
+
+
+FAKE_OPENAI_KEY = "sk-test-bazaar-fake-key-0123456789abcdef"
