@@ -2,7 +2,8 @@
 
 Views validate input, call one of these and render or redirect. ``create_listing``,
 ``update_listing`` and ``publish_listing`` are the only places that save a listing's content or
-put it live, so side effects of "a listing was published or edited" belong in them.
+put it live, so side effects of "a listing was published or edited" belong in them: each queues
+the enrichment job (on commit).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .enrichment import queue_enrichment
 from .images import ProcessedImage
 from .models import Favourite, Listing, ListingImage, Message, Thread
 
@@ -62,6 +64,7 @@ def create_listing(
         _go_live(listing)
     listing.save()
     add_listing_photos(listing, photos)
+    queue_enrichment(listing)
     return listing
 
 
@@ -89,6 +92,7 @@ def update_listing(
         raise ValueError(f"update_listing cannot set the status {status!r}")
     listing.save()
     add_listing_photos(listing, photos)
+    queue_enrichment(listing)  # a no-op for drafts and for edits that change nothing it reads
     return listing
 
 
@@ -99,6 +103,7 @@ def publish_listing(listing: Listing) -> Listing:
         raise ValidationError("Only a draft can be published.")
     _go_live(listing)
     listing.save(update_fields=["status", "published_at", "updated_at"])
+    queue_enrichment(listing)
     return listing
 
 

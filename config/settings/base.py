@@ -214,3 +214,13 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- AI features ----------------------------------------------------------------------------
+
+# How often one person (user, else visitor) may use each AI endpoint: "N/second|minute|hour|day".
+AI_RATE_LIMITS = {
+    "assistant": env("AI_RATE_LIMIT_ASSISTANT", default="30/hour"),
+    "search": env("AI_RATE_LIMIT_SEARCH", default="120/hour"),
+}
+# Search understanding is on the page's critical path: past this, plain search answers instead.
+AI_SEARCH_TIMEOUT_SECONDS = env.float("AI_SEARCH_TIMEOUT_SECONDS", default=3.0)
