@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 import llm
 from llm.models import LLMCall, PromptVersion
@@ -142,7 +143,7 @@ def _round_price(value: Decimal | float) -> Decimal:
     return (value / step).quantize(Decimal(1)) * step
 
 
-@dataclass(frozen=True)
+@dataclass
 class Suggestion:
     title: str
     description: str
@@ -154,13 +155,18 @@ class Suggestion:
     prompt_version: PromptVersion
     call: LLMCall
 
+    @cached_property
+    def category_object(self) -> Category | None:
+        return Category.objects.filter(slug=self.category).first() if self.category else None
+
     @property
-    def category_name(self) -> str:
-        if not self.category:
-            return ""
-        return (
-            Category.objects.filter(slug=self.category).values_list("name", flat=True).first() or ""
-        )
+    def attribute_rows(self) -> list[tuple[str, Any]]:
+        """(label, value) of the suggested attributes, in the category's order."""
+        specs = self.category_object.attribute_specs if self.category_object else []
+        order = [spec["key"] for spec in specs]
+        labels = {spec["key"]: spec["label"] for spec in specs}
+        keys = sorted(self.attributes, key=lambda k: order.index(k) if k in order else len(order))
+        return [(labels.get(key, key), self.attributes[key]) for key in keys]
 
 
 def suggest_listing(

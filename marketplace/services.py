@@ -21,7 +21,8 @@ from accounts.models import User
 
 from .enrichment import queue_enrichment
 from .images import ProcessedImage
-from .models import Favourite, Listing, ListingImage, Message, Thread
+from .ai import Suggestion
+from .models import AssistantSuggestion, Favourite, Listing, ListingImage, Message, Thread
 
 EDITABLE_FIELDS = (
     "title",
@@ -214,3 +215,43 @@ def mark_thread_read(thread: Thread, reader: User) -> int:
         .exclude(sender=reader)
         .update(read_at=timezone.now())
     )
+
+
+def record_suggestion(
+    user: User, text: str, suggestion: Suggestion, *, prompt_label: str
+) -> AssistantSuggestion:
+    """Keep what the assistant answered, and with which prompt version, for the seller."""
+    return AssistantSuggestion.objects.create(
+        user=user,
+        text=text,
+        prompt_version=suggestion.prompt_version,
+        prompt_label=prompt_label,
+        llm_call=suggestion.call,
+        output={
+            "title": suggestion.title,
+            "description": suggestion.description,
+            "category": suggestion.category,
+            "attributes": suggestion.attributes,
+            "condition": suggestion.condition,
+        },
+        price_range=suggestion.price_range.as_dict() if suggestion.price_range else {},
+    )
+
+
+@transaction.atomic
+def accept_suggestion_field(suggestion: AssistantSuggestion, field: str) -> bool:
+    """Note that the seller used ``field`` of the suggestion; False if it was noted before."""
+    locked = AssistantSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if field in locked.accepted_fields:
+        return False
+    locked.accepted_fields = [*locked.accepted_fields, field]
+    locked.save(update_fields=["accepted_fields"])
+    return True
+
+
+def link_suggestion(listing: Listing, suggestion_id: str | None) -> None:
+    """Tie the seller's latest assistant suggestion to the listing it helped write."""
+    if suggestion_id and suggestion_id.isdigit():
+        AssistantSuggestion.objects.filter(
+            pk=int(suggestion_id), user=listing.seller, listing__isnull=True
+        ).update(listing=listing)

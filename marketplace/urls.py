@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, favourites, messaging, selling
+from .views import assistant, browse, favourites, messaging, selling
 
 urlpatterns = [
     path("", browse.home, name="home"),
@@ -13,6 +13,12 @@ urlpatterns = [
         "listings/attribute-fields/",
         selling.listing_attribute_fields,
         name="listing_attribute_fields",
+    ),
+    path("listings/assistant/", assistant.assistant_suggest, name="assistant_suggest"),
+    path(
+        "listings/assistant/<int:pk>/accept/",
+        assistant.assistant_accept,
+        name="assistant_accept",
     ),
     path("listings/<int:pk>/edit/", selling.listing_edit, name="listing_edit"),
     path("listings/<int:pk>/publish/", selling.listing_publish, name="listing_publish"),

@@ -78,3 +78,16 @@ def ago(value: datetime | None) -> str:
 def media_url(name: str | None) -> str:
     """The URL of a stored file from its name (what ``for_cards`` annotates as a thumbnail)."""
     return default_storage.url(name) if name else ""
+
+
+@register.simple_tag
+def money(amount: Decimal | str | float, currency: str = Listing.Currency.EUR) -> str:
+    """``{% money range.low range.currency %}``: an amount with its currency's symbol."""
+    symbol = dict(Listing.Currency.choices).get(currency, currency)
+    return format_price(Decimal(str(amount)), symbol)
+
+
+@register.filter
+def condition_label(value: str) -> str:
+    """``like_new`` → "Like new"."""
+    return dict(Listing.Condition.choices).get(value, value)

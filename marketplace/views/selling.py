@@ -11,9 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import services
+from experiments.api import track
+
+from .. import ab_tests, services
 from ..forms import ATTRIBUTE_PREFIX, ListingForm
 from ..models import Listing, ListingImage
+from .assistant import assistant_enabled
 from .common import AuthenticatedHttpRequest, paginate, safe_next
 
 # The submit buttons of the listing form (name="action").
@@ -32,6 +35,22 @@ def _get_listing_for_owner(request: AuthenticatedHttpRequest, pk: int) -> Listin
     )
 
 
+def _track_published(request: AuthenticatedHttpRequest, listing: Listing) -> None:
+    """A listing goes live once: re-publishing after an unpublish does not count again."""
+    track(
+        request,
+        ab_tests.LISTING_PUBLISHED,
+        idempotency_key=f"listing_published:{listing.pk}",
+        listing_id=listing.pk,
+        category=listing.category.slug,
+    )
+
+
+def _render_form(request: AuthenticatedHttpRequest, context: dict) -> HttpResponse:
+    context["assistant"] = assistant_enabled(request)  # records the seller's exposure
+    return render(request, "marketplace/listing_form.html", context)
+
+
 @login_required
 def listing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListingForm(
@@ -45,12 +64,16 @@ def listing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             photos=form.cleaned_data["photos"],
             publish=publish,
         )
+        services.link_suggestion(listing, request.POST.get("suggestion"))
         if publish:
+            _track_published(request, listing)
             messages.success(request, "Your listing is live.")
             return redirect(listing)
         messages.success(request, "Draft saved. Publish it when you are ready.")
         return redirect("listing_edit", pk=listing.pk)
-    return render(request, "marketplace/listing_form.html", {"form": form, "listing": None})
+    if request.method == "GET":
+        track(request, ab_tests.LISTING_FORM_STARTED)
+    return _render_form(request, {"form": form, "listing": None})
 
 
 @login_required
@@ -64,6 +87,9 @@ def listing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         listing = services.update_listing(
             listing, form.listing_fields(), photos=form.cleaned_data["photos"], status=status
         )
+        services.link_suggestion(listing, request.POST.get("suggestion"))
+        if listing.status == Listing.Status.ACTIVE:
+            _track_published(request, listing)
         if listing.status == Listing.Status.DRAFT:
             note = "Your listing is offline, saved as a draft." if was_live else "Draft saved."
             messages.success(request, note)
@@ -73,10 +99,8 @@ def listing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your changes are saved.")
         return redirect(listing)
-    return render(
-        request,
-        "marketplace/listing_form.html",
-        {"form": form, "listing": listing, "images": list(listing.images.all())},
+    return _render_form(
+        request, {"form": form, "listing": listing, "images": list(listing.images.all())}
     )
 
 
@@ -100,6 +124,7 @@ def listing_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
+        _track_published(request, listing)
         messages.success(request, "Your listing is live.")
     return redirect(safe_next(request, listing.get_absolute_url()))
 
