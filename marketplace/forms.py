@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from .images import ProcessedImage, process_listing_image
 from .models import Category, Listing, Message
-from .search import SearchFilters, Sort
+from .search import USED, SearchFilters, Sort
 
 ATTRIBUTE_PREFIX = "attr_"
 PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/gif"
@@ -50,7 +50,8 @@ class SearchForm(forms.Form):
     )
     city = forms.CharField(required=False, max_length=80)
     condition = forms.ChoiceField(
-        required=False, choices=[("", "Any condition"), *Listing.Condition.choices]
+        required=False,
+        choices=[("", "Any condition"), *Listing.Condition.choices, (USED, "Used (any condition)")],
     )
     sort = forms.CharField(required=False)
 

@@ -5,6 +5,7 @@ from .views import assistant, browse, favourites, messaging, selling
 urlpatterns = [
     path("", browse.home, name="home"),
     path("search/", browse.search, name="search"),
+    path("search/smart/", browse.smart_search_switch, name="smart_search_switch"),
     path("c/<slug:slug>/", browse.category, name="category"),
     path("u/<str:username>/", browse.seller_profile, name="seller_profile"),
     # Posting and managing listings; the action paths come before the slugged detail URL.

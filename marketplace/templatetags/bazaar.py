@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
-from marketplace.models import Listing
+from marketplace.models import Category, EnrichmentJob, Listing
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -91,3 +91,22 @@ def money(amount: Decimal | str | float, currency: str = Listing.Currency.EUR) -
 def condition_label(value: str) -> str:
     """``like_new`` → "Like new"."""
     return dict(Listing.Condition.choices).get(value, value)
+
+
+@register.filter
+def category_name(slug: str) -> str:
+    return Category.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
+
+
+@register.filter
+def missing_attributes(job: EnrichmentJob, listing: Listing) -> list[tuple[str, object]]:
+    """(label, value) of attributes the enrichment job found that the listing does not state."""
+    if job.result.get("category") != listing.category.slug:
+        return []
+    labels = {spec["key"]: spec["label"] for spec in listing.category.attribute_specs}
+    found = job.result.get("attributes") or {}
+    return [
+        (labels.get(key, key), value)
+        for key, value in found.items()
+        if listing.attributes.get(key) in (None, "")
+    ]

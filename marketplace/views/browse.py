@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from waffle import flag_is_active
+
+from experiments.api import track
 
 from accounts.models import User
 
+from .. import ab_tests, understanding
 from ..forms import MessageForm, SearchForm
 from ..models import Category, Favourite, Listing, Thread
 from ..search import search_listings
-from .common import paginate
+from .common import paginate, safe_next
 
 HOME_FRESH_LISTINGS = 12
 SIMILAR_LISTINGS = 4
@@ -30,31 +37,69 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    outcome = understanding.understand(request)
+    if outcome.redirect_to:
+        return redirect(outcome.redirect_to)
     form = SearchForm(request.GET, categories=Category.objects.all())
-    return _render_results(request, form, category=None)
+    response, page_obj = _render_results(
+        request,
+        form,
+        category=None,
+        extra={
+            "chips": understanding.chips(request),
+            "understood_from": request.GET.get(understanding.FROM, ""),
+            "literal_url": understanding.literal_search_url(request),
+            "search_note": outcome.note,
+            "smart_search": _smart_search_state(request),
+        },
+    )
+    if page_obj.number == 1:  # a search is counted once, not once per page
+        results = page_obj.paginator.count
+        properties = {
+            "q": request.GET.get("q", "")[:200],
+            "results": results,
+            "understood": understanding.FROM in request.GET,
+        }
+        track(request, ab_tests.SEARCH, **properties)
+        if results == 0:
+            track(request, ab_tests.SEARCH_NO_RESULTS, **properties)
+    return response
+
+
+def _smart_search_state(request: HttpRequest) -> str:
+    """ "on" or "off" for visitors who have smart search (to show the switch), else ""."""
+    if not request.GET.get("q") and understanding.FROM not in request.GET:
+        return ""
+    if not flag_is_active(request, ab_tests.AI_SEARCH):
+        return ""
+    return "off" if request.COOKIES.get(understanding.COOKIE) == "off" else "on"
 
 
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     form = SearchForm(request.GET, categories=(), fixed_category=category)
-    return _render_results(request, form, category=category)
+    return _render_results(request, form, category=category)[0]
 
 
 def _render_results(
-    request: HttpRequest, form: SearchForm, category: Category | None
-) -> HttpResponse:
+    request: HttpRequest, form: SearchForm, category: Category | None, extra: dict | None = None
+) -> tuple[HttpResponse, Page]:
     filters = form.to_filters()
     results = search_listings(filters, base=Listing.objects.for_cards(request.user))
-    return render(
-        request,
-        "marketplace/search.html",
-        {
-            "form": form,
-            "filters": filters,
-            "category": category,
-            "page_obj": paginate(request, results),
-        },
-    )
+    page_obj = paginate(request, results)
+    context = {"form": form, "filters": filters, "category": category, "page_obj": page_obj}
+    return render(request, "marketplace/search.html", context | (extra or {})), page_obj
+
+
+@require_POST
+def smart_search_switch(request: HttpRequest) -> HttpResponse:
+    """The buyer's switch for search understanding, kept in a cookie for a year."""
+    response = redirect(safe_next(request, reverse("search")))
+    if request.POST.get("smart") == "off":
+        response.set_cookie(understanding.COOKIE, "off", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(understanding.COOKIE)
+    return response
 
 
 def listing_redirect(request: HttpRequest, pk: int) -> HttpResponse:
@@ -69,6 +114,8 @@ def listing_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     )
     if slug != listing.slug:
         return redirect(listing, permanent=True)
+    if listing.seller_id != request.user.pk:
+        track(request, ab_tests.LISTING_VIEW, listing_id=listing.pk)
     return render_listing_detail(request, listing)
 
 
@@ -78,6 +125,7 @@ def render_listing_detail(
     """The listing page; the contact view renders it again with its form's errors."""
     user = request.user
     is_owner = user.is_authenticated and listing.seller_id == user.pk
+    enrichment = listing.enrichment_jobs.order_by("-queued_at", "-id").first() if is_owner else None
     thread = None
     is_favourite = False
     if user.is_authenticated and not is_owner:
@@ -95,6 +143,7 @@ def render_listing_detail(
         "marketplace/listing_detail.html",
         {
             "listing": listing,
+            "enrichment": enrichment,
             "images": list(listing.images.all()),
             "is_owner": is_owner,
             "is_favourite": is_favourite,

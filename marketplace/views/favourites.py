@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import services
+from experiments.api import track
+
+from .. import ab_tests, services
 from ..models import Listing
 from .common import AuthenticatedHttpRequest, HtmxHttpRequest, paginate, safe_next
 
@@ -31,6 +33,8 @@ def favourite_toggle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return HttpResponseClientRedirect(login.url)
         return login
     is_favourite = services.toggle_favourite(request.user, listing)
+    if is_favourite:
+        track(request, ab_tests.FAVOURITE_ADDED, listing_id=listing.pk)
     if request.htmx:
         return render(
             request,

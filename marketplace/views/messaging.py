@@ -10,7 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .. import services
+from experiments.api import track
+
+from .. import ab_tests, services
 from ..forms import MessageForm
 from ..models import Listing, Thread
 from .browse import render_listing_detail
@@ -44,6 +46,7 @@ def contact_seller(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            track(request, ab_tests.CONTACT_SELLER, listing_id=listing.pk)
             messages.success(request, f"Message sent to {listing.seller.display_name}.")
             return redirect(message.thread)
     return render_listing_detail(request, listing, contact_form=form)

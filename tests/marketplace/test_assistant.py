@@ -60,8 +60,11 @@ def test_sellers_in_the_control_group_get_no_assistant_and_are_counted(client):
 
 def test_it_suggests_a_listing_and_a_price_range_from_comparable_listings(seller_client):
     for price in (250, 300, 320, 340, 400):
-        ListingFactory.create(category=category("phones"), price=price,
-                              attributes={"brand": "Apple", "model": "iPhone 12"})
+        ListingFactory.create(
+            category=category("phones"),
+            price=price,
+            attributes={"brand": "Apple", "model": "iPhone 12"},
+        )
     response = suggest(seller_client)
     assert response.status_code == 200
     assert "Phones" in response.text
@@ -94,8 +97,13 @@ def test_hostile_text_changes_only_the_suggestion_and_is_escaped(seller_client):
 def test_a_suggested_category_outside_the_sites_is_refused(seller_client, fake_openai):
     fake_openai.queue(
         fake_server.answer(
-            {"title": "Rifle", "description": "x", "category": "weapons", "attributes": [],
-             "condition": None}
+            {
+                "title": "Rifle",
+                "description": "x",
+                "category": "weapons",
+                "attributes": [],
+                "condition": None,
+            }
         )
     )
     response = suggest(seller_client)
@@ -152,16 +160,25 @@ def test_nobody_else_can_accept_a_sellers_suggestion(seller_client, client):
     suggest(seller_client)
     record = AssistantSuggestion.objects.get()
     client.force_login(UserFactory.create())
-    assert client.post(reverse("assistant_accept", args=[record.pk]), {"field": "title"}).status_code == 404
+    assert (
+        client.post(reverse("assistant_accept", args=[record.pk]), {"field": "title"}).status_code
+        == 404
+    )
 
 
 def test_publishing_links_the_suggestion_and_counts_the_publish_once(seller_client):
     suggest(seller_client)
     record = AssistantSuggestion.objects.get()
     data = {
-        "title": "iPhone 12 64GB", "category": category("phones").pk, "price": "300",
-        "currency": "EUR", "condition": "good", "city": "Berlin",
-        "description": "Works fine.", "action": "publish", "suggestion": str(record.pk),
+        "title": "iPhone 12 64GB",
+        "category": category("phones").pk,
+        "price": "300",
+        "currency": "EUR",
+        "condition": "good",
+        "city": "Berlin",
+        "description": "Works fine.",
+        "action": "publish",
+        "suggestion": str(record.pk),
     }
     response = seller_client.post(reverse("listing_create"), data)
     assert response.status_code == 302

@@ -163,8 +163,3 @@ def test_similar_listings_come_from_the_same_category(client):
     assert "More in Phones" in html
     assert "Another phone" in html
     assert "A sofa" not in html
-
-
-def test_the_owner_view_leaves_a_slot_for_the_enrichment_panel():
-    with open("templates/marketplace/listing_detail.html", encoding="utf-8") as template:
-        assert "{% block listing_enrichment %}" in template.read()

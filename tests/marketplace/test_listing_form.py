@@ -297,8 +297,3 @@ def test_a_photo_of_another_listing_is_404(user_client, user):
     url = reverse("listing_photo_remove", args=[mine.pk, theirs.pk])
     assert user_client.post(url).status_code == 404
     assert ListingImage.objects.filter(pk=theirs.pk).exists()
-
-
-def test_the_form_leaves_a_slot_for_the_listing_assistant():
-    with open("templates/marketplace/listing_form.html", encoding="utf-8") as template:
-        assert "{% block listing_assistant %}" in template.read()

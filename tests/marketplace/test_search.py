@@ -159,11 +159,6 @@ def test_pagination_keeps_the_filters(client, settings):
     assert 'href="?city=K%C3%B6ln&amp;sort=price_asc&amp;page=3"' in second.text
 
 
-def test_search_leaves_a_slot_for_query_understanding():
-    with open("templates/marketplace/search.html", encoding="utf-8") as template:
-        assert "{% block search_understanding %}" in template.read()
-
-
 @pytest.mark.parametrize("per_page", [3, 20])
 def test_search_runs_a_bounded_number_of_queries(
     client, user, settings, django_assert_max_num_queries, per_page
@@ -172,7 +167,9 @@ def test_search_runs_a_bounded_number_of_queries(
     for listing in ListingFactory.create_batch(per_page):
         ListingImageFactory.create(listing=listing)
     client.force_login(user)
-    # session, user, categories (form), count, listings, top bar categories, unread count
-    with django_assert_max_num_queries(7):
+    search(client, q="warm up")  # flags and experiments are cached after the first request
+    # session, user, categories (form), count, listings, top bar categories, unread count, and
+    # the "search" event
+    with django_assert_max_num_queries(8):
         response = search(client, q="iphone", min_price="1")
     assert len(titles(response)) == per_page
