@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .ai import Suggestion
 from .enrichment import queue_enrichment
 from .images import ProcessedImage
-from .ai import Suggestion
 from .models import AssistantSuggestion, Favourite, Listing, ListingImage, Message, Thread
 
 EDITABLE_FIELDS = (

@@ -57,7 +57,7 @@ def assistant_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not decision.allowed:
         context["problem"] = (
             "You have asked the assistant for a lot of suggestions. "
-            f"Please try again in {decision.wait_text}; you can fill in the form yourself meanwhile."
+            f"Please try again in {decision.wait_text}, or fill in the form yourself."
         )
         return render(request, "marketplace/_assistant_result.html", context)
 

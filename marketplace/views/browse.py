@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from waffle import flag_is_active
 
-from experiments.api import track
-
 from accounts.models import User
+from experiments.api import track
 
 from .. import ab_tests, understanding
 from ..forms import MessageForm, SearchForm
