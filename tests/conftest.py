@@ -58,10 +58,8 @@ def fake_openai(settings):
     """An OpenAI-compatible server on 127.0.0.1, with the settings pointing at it.
 
     Script it with ``fake_openai.queue(...)`` (see ``llm.fake_server``); read what the SDK sent
-    in ``fake_openai.requests``. The answer cache starts empty.
+    in ``fake_openai.requests``.
     """
-    from django.core.cache import cache
-
     from llm.fake_server import FakeOpenAIServer
 
     with FakeOpenAIServer() as server:
@@ -70,9 +68,7 @@ def fake_openai(settings):
         settings.OPENAI_API_KEY = FAKE_OPENAI_KEY
         settings.LLM_MAX_RETRIES = 0
         settings.LLM_TIMEOUT_SECONDS = 2.0
-        cache.clear()
         yield server
-        cache.clear()
 
 
 FAKE_OPENAI_KEY = "sk-test-bazaar-fake-key-0123456789abcdef"

@@ -30,6 +30,8 @@ CorpusProvider = Callable[[int], Iterable[tuple[str, str]]]
 MIN_SCORE = 2.0
 # What a certain classifier adds: as much as one strong keyword.
 CORPUS_WEIGHT = 3.0
+# What the category a seller chose adds: enough to stand alone, less than one strong keyword.
+PRIOR_WEIGHT = 2.0
 # Words that say nothing about a category, left out of the classifier.
 STOPWORDS = frozenset(
     tokens(
@@ -170,8 +172,8 @@ def category_scores(
         ).items():
             scores[slug] = scores.get(slug, 0.0) + CORPUS_WEIGHT * probability
     if prior and any(category.slug == prior for category in categories):
-        # The seller's own choice counts, but strong cues overrule it.
-        scores[prior] = scores.get(prior, 0.0) + 1.5
+        # The seller's own choice stands when nothing says otherwise; strong cues overrule it.
+        scores[prior] = scores.get(prior, 0.0) + PRIOR_WEIGHT
     return scores
 
 

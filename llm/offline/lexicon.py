@@ -151,6 +151,11 @@ BRANDS: dict[str, str] = {
     "asics": "Asics", "reebok": "Reebok", "under armour": "Under Armour", "lacoste": "Lacoste",
     "tommy hilfiger": "Tommy Hilfiger", "ralph lauren": "Ralph Lauren", "esprit": "Esprit",
     "michael kors": "Michael Kors", "chanel": "Chanel", "burberry": "Burberry",
+    "rolex": "Rolex", "omega": "Omega", "cartier": "Cartier", "tag heuer": "TAG Heuer",
+    "breitling": "Breitling", "hermes": "Hermès", "hermès": "Hermès", "dior": "Dior",
+    "balenciaga": "Balenciaga", "versace": "Versace", "fendi": "Fendi", "moncler": "Moncler",
+    "canada goose": "Canada Goose", "ray-ban": "Ray-Ban", "supreme": "Supreme",
+    "yves saint laurent": "Yves Saint Laurent", "saint laurent": "Saint Laurent",
     "massimo dutti": "Massimo Dutti", "cos": "COS", "arket": "Arket", "jack wolfskin": "Jack Wolfskin",
     # kids
     "lego": "LEGO", "playmobil": "Playmobil", "bugaboo": "Bugaboo", "cybex": "Cybex",
