@@ -191,7 +191,7 @@ def run(
         max_tokens=version.max_tokens,
         schema_name=version.output_schema,
         json_schema=version.output_json_schema,
-        input=payload,
+        input=validated_input,
     )
     started = time.perf_counter()
     try:

@@ -20,7 +20,7 @@ from django.conf import settings
 
 from ..schemas import CategoryOption
 from . import lexicon
-from .attributes import Facts, find_product
+from .attributes import Facts
 from .text import PhraseIndex, tokens
 
 CorpusProvider = Callable[[int], Iterable[tuple[str, str]]]
@@ -65,12 +65,12 @@ def keyword_scores(facts: Facts, categories: list[CategoryOption]) -> dict[str, 
     seen: set[tuple[tuple[str, ...], str]] = set()
     names = _name_index(tuple((category.slug, category.name) for category in categories))
     for index in (_KEYWORDS, names):
-        for _, phrase, value in index.find(facts.words):
+        for _, phrase, value in index.find(facts.words, facts.positions):
             slug, weight = value
             if slug in allowed and (phrase, slug) not in seen:
                 seen.add((phrase, slug))
                 scores[slug] = scores.get(slug, 0.0) + weight
-    product = find_product(facts)
+    product = facts.product
     if product and product.category in allowed:
         scores[product.category] = scores.get(product.category, 0.0) + 3.0
     return scores
@@ -165,7 +165,7 @@ def category_scores(
     """Each allowed category's score: keywords, plus what the listings taught, plus a prior."""
     scores = keyword_scores(facts, categories)
     classifier = corpus_classifier()
-    if classifier is not None:
+    if classifier is not None and len(classifier.classes) >= 2:
         words = [word for word in facts.words if _feature(word)]
         for slug, probability in classifier.probabilities(
             words, [category.slug for category in categories]

@@ -178,12 +178,12 @@ def screen(
     """(verdict, findings) for a listing's text and price."""
     findings: list[Finding] = []
     scam_kinds: set[str] = set()
-    for start, phrase, value in _RULES.find(facts.words):
+    for start, phrase, value in _RULES.find(facts.words, facts.positions):
         rule = value
         if _harmless(facts.words, start, phrase, rule):
             continue
         severity = rule.severity
-        if rule is COUNTERFEIT and not _BRAND_WORDS.find(facts.words):
+        if rule is COUNTERFEIT and not _BRAND_WORDS.find(facts.words, facts.positions):
             severity = "review"  # "replica" of no named brand: perhaps a model or a costume
         findings.append(Finding(rule.code, f"{rule.detail} (“{' '.join(phrase)}”)", severity))
         if rule.scam_kind:
