@@ -55,6 +55,8 @@ from llm.registry import resolve_prompt  # noqa: E402
 from llm.schemas import INPUT_SCHEMAS  # noqa: E402
 
 TARGET_US = 1000.0
+OFFLINE_PROMPTS = ("listing_assistant", "listing_enrichment", "search_query")
+created_cache_keys: list[str] = []
 
 # Hand-written inputs, rotated through; they are not an evaluation set.
 ASSISTANT_TEXTS = [
@@ -237,6 +239,7 @@ def run_benchmarks(calls: int) -> list[dict[str, Any]]:
 
         print("cache")
         key = first.call.cache_key
+        created_cache_keys.append(f"llm:answer:{key}")
         record(
             "cache lookup, hit (Django cache)", "target", measure(lambda: cache.lookup(key), calls)
         )
@@ -320,6 +323,9 @@ def main() -> int:
     for noisy in ("httpx2", "openai", "llm"):  # a line per request would drown the figures
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
+    # Keys of our own, so that a shared Redis neither serves this throwaway database the site's
+    # entries nor keeps ours (they are deleted at the end).
+    django_cache.key_prefix = f"{django_cache.key_prefix}bench-llm"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         seed_listings(args.listings)
@@ -329,6 +335,9 @@ def main() -> int:
         )
         results = run_benchmarks(args.calls)
     finally:
+        django_cache.delete_many(
+            [f"llm:prompt:{name}:production" for name in OFFLINE_PROMPTS] + created_cache_keys
+        )
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
     baselines = {result["name"]: result["mean_us"] for result in results}
