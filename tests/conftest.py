@@ -53,6 +53,10 @@ def user_client(client, user):
     return client
 
 
+# Recognisable, so that a test can prove it is stored and logged nowhere.
+FAKE_OPENAI_KEY = "sk-test-bazaar-fake-key-0123456789abcdef"
+
+
 @pytest.fixture
 def fake_openai(settings):
     """An OpenAI-compatible server on 127.0.0.1, with the settings pointing at it.
@@ -70,5 +74,3 @@ def fake_openai(settings):
         settings.LLM_TIMEOUT_SECONDS = 2.0
         yield server
 
-
-FAKE_OPENAI_KEY = "sk-test-bazaar-fake-key-0123456789abcdef"
