@@ -60,6 +60,13 @@ class ListingQuerySet(models.QuerySet["Listing"]):
         return qs
 
 
+# Single path segments after /listings/<pk>/ that are actions, not slugs; a listing whose title
+# slugifies to one of them gets a prefixed slug so its URL never lands on the action.
+RESERVED_LISTING_SLUGS = frozenset(
+    {"edit", "sold", "delete", "publish", "favourite", "contact", "photos"}
+)
+
+
 class Listing(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -118,7 +125,12 @@ class Listing(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("listing_detail", args=[self.pk, slugify(self.title)[:60] or "listing"])
+        return reverse("listing_detail", args=[self.pk, self.slug])
+
+    @property
+    def slug(self) -> str:
+        slug = slugify(self.title)[:60].strip("-") or "listing"
+        return f"listing-{slug}" if slug in RESERVED_LISTING_SLUGS else slug
 
     @property
     def is_public(self) -> bool:
@@ -135,6 +147,8 @@ class Listing(models.Model):
             value = self.attributes.get(spec["key"])
             if value in (None, ""):
                 continue
+            if spec.get("choices"):
+                value = str(value).capitalize()  # choices are lower-case keys: "diesel"
             text = f"{value} {spec['unit']}".strip() if spec.get("unit") else str(value)
             rows.append((spec["label"], text))
         return rows
@@ -190,6 +204,24 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
             unread_count=models.Count(
                 "messages", filter=Q(messages__read_at__isnull=True) & ~Q(messages__sender=user)
             )
+        )
+
+    def for_inbox(self, user) -> ThreadQuerySet:
+        """A user's conversations, latest first, with all the inbox shows in one query."""
+        last = Message.objects.filter(thread=OuterRef("pk")).order_by("-created_at", "-id")
+        cover = ListingImage.objects.filter(listing=OuterRef("listing_id")).order_by(
+            "position", "id"
+        )
+        return (
+            self.for_user(user)
+            .with_unread_count(user)
+            .select_related("listing", "listing__seller", "buyer")
+            .annotate(
+                last_body=Subquery(last.values("body")[:1]),
+                last_sender_id=Subquery(last.values("sender_id")[:1]),
+                cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
+            )
+            .order_by("-last_message_at", "-id")
         )
 
 

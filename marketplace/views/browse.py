@@ -1,0 +1,118 @@
+"""What buyers see: the home page, categories, search, listings and sellers' profiles."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.models import User
+
+from ..forms import MessageForm, SearchForm
+from ..models import Category, Favourite, Listing, Thread
+from ..search import search_listings
+from .common import paginate
+
+HOME_FRESH_LISTINGS = 12
+SIMILAR_LISTINGS = 4
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    categories = Category.objects.annotate(
+        active_count=Count("listings", filter=Q(listings__status=Listing.Status.ACTIVE))
+    )
+    fresh = Listing.objects.active().for_cards(request.user).order_by("-published_at", "-id")
+    return render(
+        request,
+        "marketplace/home.html",
+        {"categories": categories, "listings": fresh[:HOME_FRESH_LISTINGS]},
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET, categories=Category.objects.all())
+    return _render_results(request, form, category=None)
+
+
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    form = SearchForm(request.GET, categories=(), fixed_category=category)
+    return _render_results(request, form, category=category)
+
+
+def _render_results(
+    request: HttpRequest, form: SearchForm, category: Category | None
+) -> HttpResponse:
+    filters = form.to_filters()
+    results = search_listings(filters, base=Listing.objects.for_cards(request.user))
+    return render(
+        request,
+        "marketplace/search.html",
+        {
+            "form": form,
+            "filters": filters,
+            "category": category,
+            "page_obj": paginate(request, results),
+        },
+    )
+
+
+def listing_redirect(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/listings/<pk>/``: the short link, sent on to the canonical URL with the slug."""
+    listing = get_object_or_404(Listing.objects.visible_to(request.user), pk=pk)
+    return redirect(listing, permanent=True)
+
+
+def listing_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    listing = get_object_or_404(
+        Listing.objects.visible_to(request.user).select_related("category", "seller"), pk=pk
+    )
+    if slug != listing.slug:
+        return redirect(listing, permanent=True)
+    return render_listing_detail(request, listing)
+
+
+def render_listing_detail(
+    request: HttpRequest, listing: Listing, contact_form: MessageForm | None = None
+) -> HttpResponse:
+    """The listing page; the contact view renders it again with its form's errors."""
+    user = request.user
+    is_owner = user.is_authenticated and listing.seller_id == user.pk
+    thread = None
+    is_favourite = False
+    if user.is_authenticated and not is_owner:
+        thread = Thread.objects.filter(listing=listing, buyer=user).first()
+        is_favourite = Favourite.objects.filter(user=user, listing=listing).exists()
+    similar = (
+        Listing.objects.active()
+        .filter(category=listing.category_id)
+        .exclude(pk=listing.pk)
+        .for_cards(user)
+        .order_by("-published_at", "-id")[:SIMILAR_LISTINGS]
+    )
+    return render(
+        request,
+        "marketplace/listing_detail.html",
+        {
+            "listing": listing,
+            "images": list(listing.images.all()),
+            "is_owner": is_owner,
+            "is_favourite": is_favourite,
+            "thread": thread,
+            "contact_form": contact_form or MessageForm(),
+            "seller": listing.seller,
+            "seller_active_count": listing.seller.listings.active().count(),
+            "similar": similar,
+        },
+    )
+
+
+def seller_profile(request: HttpRequest, username: str) -> HttpResponse:
+    seller = get_object_or_404(User, username=username, is_active=True)
+    listings = seller.listings.active().for_cards(request.user).order_by("-published_at", "-id")
+    page_obj = paginate(request, listings)
+    return render(
+        request,
+        "marketplace/seller_profile.html",
+        {"seller": seller, "page_obj": page_obj, "seller_active_count": page_obj.paginator.count},
+    )
