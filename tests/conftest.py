@@ -73,4 +73,3 @@ def fake_openai(settings):
         settings.LLM_MAX_RETRIES = 0
         settings.LLM_TIMEOUT_SECONDS = 2.0
         yield server
-
