@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 from ..schemas import AttributeOption, CategoryOption
 from . import lexicon
@@ -20,32 +19,35 @@ from .text import PhraseIndex, normalise, tidy, tokens, word_positions
 Value = str | int | float
 
 
-@dataclass
 class Facts:
-    """A text, prepared once for every extractor."""
+    """A text, prepared once for every extractor.
 
-    original: str
+    (Plain attributes computed on first use rather than ``cached_property``, whose lock costs
+    more than most of what it caches here.)
+    """
 
-    @cached_property
-    def text(self) -> str:
-        return normalise(self.original)
+    __slots__ = ("_product", "_tidied", "original", "positions", "text", "words")
 
-    @cached_property
-    def words(self) -> list[str]:
-        return tokens(self.original)
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.text = normalise(original)
+        self.words = tokens(original)
+        self.positions = word_positions(self.words)
+        self._tidied: str | None = None
+        self._product: Product | bool | None = False  # False: not looked for yet
 
-    @cached_property
-    def positions(self) -> dict[str, list[int]]:
-        return word_positions(self.words)
-
-    @cached_property
+    @property
     def tidied(self) -> str:
         """The original without markup, contact details, prices and shouting."""
-        return tidy(self.original)
+        if self._tidied is None:
+            self._tidied = tidy(self.original)
+        return self._tidied
 
-    @cached_property
+    @property
     def product(self) -> Product | None:
-        return find_product(self)
+        if self._product is False:
+            self._product = find_product(self)
+        return self._product  # type: ignore[return-value]
 
 
 _COLOURS = PhraseIndex(lexicon.COLOURS.items())
