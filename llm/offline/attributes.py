@@ -56,7 +56,6 @@ _SPORTS = PhraseIndex(lexicon.SPORTS.items())
 _JOB_FIELDS = PhraseIndex(lexicon.JOB_FIELDS.items())
 _SERVICES = PhraseIndex(lexicon.SERVICES.items())
 _BRANDS = PhraseIndex(lexicon.BRANDS.items())
-_MAKES = PhraseIndex(lexicon.CAR_MAKES.items())
 _CHOICES = {key: PhraseIndex(words.items()) for key, words in lexicon.CHOICE_SYNONYMS.items()}
 _PRODUCTS = [
     (brand, frozenset(hints), re.compile(pattern), category)

@@ -45,8 +45,9 @@ WEAPON = _rule(
     "prohibited_item",
     "weapons and ammunition cannot be sold on Bazaar",
     "reject",
+    # Tools and toys; airsoft and air guns are restricted items, checked by their own rule.
     before="glue water nail heat spray massage paint staple caulking caulk nerf toy grease "
-    "soldering foam bubble hot tape",
+    "soldering foam bubble hot tape airsoft air bb paintball",
     after="metal grey gray",
 )
 DRUG = _rule(
@@ -124,7 +125,7 @@ RULES: dict[str, Rule] = {
     "dog for sale": ANIMAL, "cat for sale": ANIMAL, "parrot": ANIMAL, "exotic animal": ANIMAL,
     "breeding pair": ANIMAL, "reptile": ANIMAL,
     **dict.fromkeys(
-        _words("airsoft crossbow vape cigarettes antibiotics insulin"), RESTRICTED
+        _words("airsoft paintball crossbow vape cigarettes antibiotics insulin"), RESTRICTED
     ),
     "air rifle": RESTRICTED, "pepper spray": RESTRICTED, "e-liquid": RESTRICTED,
     "prescription": RESTRICTED,

@@ -144,6 +144,8 @@ def test_it_reports_itself_as_the_offline_model(categories):
         ("Replica Rolex Submariner", "AAA quality, looks real.", "reject", ["prohibited_item"]),
         ("Weed, best quality", "Discreet delivery.", "reject", ["prohibited_item"]),
         ("Cute puppies for sale", "Labrador puppies, 8 weeks.", "review", ["restricted_item"]),
+        ("Airsoft rifle", "With spare magazines.", "review", ["restricted_item"]),
+        ("Ford Escort, 1998", "Runs fine.", "ok", []),
         ("iPhone 13", "Shipping only, no pickup.", "review", ["payment_scam"]),
         (
             "MacBook Pro M2",
