@@ -127,3 +127,16 @@ def test_offline_answers_are_computed_each_time(search_input):
     assert not first.cached
     assert not second.cached
     assert first.output == second.output
+
+
+def test_a_stored_answer_that_no_longer_validates_is_asked_again(fake_openai, search_input):
+    fake_openai.queue(answer(search_answer()), answer(search_answer(max_price=250)))
+    first = llm.run("search_query", search_input)
+    # As if the schema had changed since: the stored answer breaks it now.
+    cache.set(f"llm:answer:{first.call.cache_key}", ("{}", {"keywords": "not a list"}))
+
+    result = llm.run("search_query", search_input)
+
+    assert not result.cached
+    assert result.output.max_price == 250
+    assert len(fake_openai.requests) == 2
