@@ -98,6 +98,7 @@ def test_a_buyer_finds_a_phone_saves_it_and_messages_the_seller_who_replies(
     buyer.get_by_label("Your message").fill("Hi Sofia, is it still available? I can come today.")
     buyer.get_by_role("button", name="Send message").click()
     expect(buyer.get_by_role("status")).to_contain_text("Message sent to Sofia.")
+    expect(buyer).to_have_url(re.compile(r"/me/messages/\d+/#latest$"))
     expect(buyer.locator(".bubble")).to_have_text([re.compile("is it still available")])
 
     # The seller, in another browser, finds the message waiting and answers it.
