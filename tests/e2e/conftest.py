@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,23 +18,14 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from tests.e2e.chromium import LAUNCH_ARGS, find_chromium, missing_chromium_message
+
 E2E_DIR = Path(__file__).resolve().parent
 # Where a failing test leaves a screenshot of each of its pages (git-ignored).
 FAILURE_SCREENSHOTS = settings.BASE_DIR / "test-results" / "e2e"
 # Long enough for a slow CI machine, short enough that a missing element fails fast.
 TIMEOUT_MS = 5_000
 DESKTOP = {"width": 1280, "height": 800}
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",  # CI runs as root in a container, where Chromium's sandbox cannot start
-    "--disable-gpu",
-    # Without these Chromium phones Google (updates, sync, field trials) at start, which fails
-    # without network and leaves errors in the log.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -63,13 +53,9 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Debian's Chromium (``apt-get install chromium``), or ``CHROMIUM_PATH``."""
-    wanted = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    found = shutil.which(wanted)
+    found = find_chromium()
     if found is None:
-        message = (
-            f"no Chromium at {wanted}: install it (apt-get install chromium) "
-            "or point CHROMIUM_PATH at a Chromium or Chrome binary"
-        )
+        message = missing_chromium_message()
         if settings.REQUIRE_SERVICES:
             pytest.fail(f"{message}, and BAZAAR_REQUIRE_SERVICES is on")
         pytest.skip(message)
@@ -99,7 +85,7 @@ def _allow_sync_orm_beside_playwright() -> Iterator[None]:
 def browser(chromium_path: str, _allow_sync_orm_beside_playwright: None) -> Iterator[Browser]:
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
 
