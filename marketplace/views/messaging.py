@@ -45,7 +45,7 @@ def contact_seller(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, f"Message sent to {listing.seller.display_name}.")
-            return redirect(message.thread)
+            return redirect(message.thread.get_absolute_url() + "#latest")
     return render_listing_detail(request, listing, contact_form=form)
 
 
