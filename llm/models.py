@@ -128,10 +128,11 @@ class LLMCallQuerySet(models.QuerySet["LLMCall"]):
             calls=Count("id"),
             cached_calls=Count("id", filter=Q(cached=True)),
             failed_calls=Count("id", filter=~Q(status=LLMCall.Status.SUCCESS)),
-            input_tokens=Sum("input_tokens"),
-            output_tokens=Sum("output_tokens"),
-            cost=Sum("cost"),
-            calls_without_price=Count("id", filter=Q(cost__isnull=True)),
+            # Names unlike the fields': an aggregate may not shadow a field another one filters on.
+            tokens_in=Sum("input_tokens"),
+            tokens_out=Sum("output_tokens"),
+            cost_usd=Sum("cost"),
+            unpriced_calls=Count("id", filter=Q(cost__isnull=True)),
             mean_latency_ms=Avg("latency_ms", filter=Q(cached=False)),
         )
 

@@ -8,11 +8,13 @@ the same request and give the same kind of reply; validating that reply is the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from .schemas import PromptInput
 
 PROVIDERS = ("openai", "offline")
 
@@ -26,7 +28,7 @@ class CompletionRequest:
     schema_name: str
     json_schema: dict[str, Any]
     # The validated input itself: the offline model works from it rather than from the text.
-    input: dict[str, Any] = field(default_factory=dict)
+    input: PromptInput | None = None
 
 
 @dataclass(frozen=True)

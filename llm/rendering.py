@@ -11,6 +11,7 @@ every shipped prompt to catch that.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +40,32 @@ def compile_template(source: str) -> Template:
     return _engine.from_string(source)
 
 
+_NAME = re.compile(r"[A-Za-z_]\w*")
+_TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
+
+
+@lru_cache(maxsize=256)
+def _names_used(source: str) -> frozenset[str]:
+    """Every name inside the template's tags: a superset of the variables it reads."""
+    return frozenset(
+        name for match in _TAG.finditer(source) for part in match.groups() if part
+        for name in _NAME.findall(part)
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=512)
+def _render_cached(source: str, used_data: str) -> str:
+    return compile_template(source).render(Context(json.loads(used_data), autoescape=False)).strip()
+
+
 def render_template(source: str, data: dict[str, Any]) -> str:
-    return compile_template(source).render(Context(data, autoescape=False)).strip()
+    """``source`` rendered with ``data``.
+
+    Rendered text is remembered by the data the template reads: a system message that lists
+    the categories renders once, not on every call, although the seller's text changes.
+    """
+    used = {key: value for key, value in data.items() if key in _names_used(source)}
+    return _render_cached(source, json.dumps(used, sort_keys=True, ensure_ascii=False))
 
 
 def render_messages(version: PromptVersion, data: dict[str, Any]) -> list[dict[str, str]]:

@@ -165,24 +165,10 @@ def run(
     }
 
     if use_cache and backend.cacheable and cache.ttl_seconds() > 0:
-        started = time.perf_counter()
-        hit = cache.lookup(key)
-        if hit is not None:
-            try:
-                output = output_schema.model_validate(hit.parsed_output, context=validation_context)
-            except ValidationError:
-                output = None  # stored under an older schema: ask again
-            if output is not None:
-                call = LLMCall.objects.create(
-                    **row,
-                    status=LLMCall.Status.SUCCESS,
-                    raw_output=hit.raw_output,
-                    parsed_output=output.model_dump(mode="json"),
-                    cost=Decimal(0),
-                    latency_ms=(time.perf_counter() - started) * 1000,
-                    cached=True,
-                )
-                return LLMResult(output, call, version, backend.name, cached=True)
+        found = _answer_from_cache(row, output_schema, validation_context)
+        if found is not None:
+            output, call = found
+            return LLMResult(output, call, version, backend.name, cached=True)
 
     request = CompletionRequest(
         messages=messages,
@@ -191,7 +177,7 @@ def run(
         max_tokens=version.max_tokens,
         schema_name=version.output_schema,
         json_schema=version.output_json_schema,
-        input=payload,
+        input=validated_input,
     )
     started = time.perf_counter()
     try:
@@ -222,6 +208,31 @@ def run(
     if backend.cacheable:
         cache.store(key, reply.content or "", parsed)
     return LLMResult(output, call, version, backend.name, cached=False)
+
+
+def _answer_from_cache(
+    row: dict[str, Any], output_schema: type[BaseModel], context: dict[str, Any]
+) -> tuple[BaseModel, LLMCall] | None:
+    """The stored answer for the call described by ``row``, validated again and logged as a
+    cached call; None on a miss."""
+    started = time.perf_counter()
+    hit = cache.lookup(row["cache_key"])
+    if hit is None:
+        return None
+    try:
+        output = output_schema.model_validate(hit.parsed_output, context=context)
+    except ValidationError:
+        return None  # stored under an older schema: ask again
+    call = LLMCall.objects.create(
+        **row,
+        status=LLMCall.Status.SUCCESS,
+        raw_output=hit.raw_output,
+        parsed_output=output.model_dump(mode="json"),
+        cost=Decimal(0),
+        latency_ms=(time.perf_counter() - started) * 1000,
+        cached=True,
+    )
+    return output, call
 
 
 def _log_failure(

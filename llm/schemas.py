@@ -56,7 +56,7 @@ def clean_text(value: str, *, max_length: int, multiline: bool = False) -> str:
     if len(value) > max_length:
         cut = value[:max_length]
         space = cut.rfind(" ")
-        value = (cut[:space] if space > max_length * 0.7 else cut).rstrip(" ,;:-")
+        value = (cut[:space] if space > max_length // 2 else cut).rstrip(" ,;:-")
     return value
 
 

@@ -21,6 +21,7 @@ from .models import (
     PromptVersion,
 )
 from .prompt_files import PromptSource, load_prompt_dir
+from .registry import forget_label
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,10 @@ def move_label(
         existing = PromptLabel.objects.filter(prompt=prompt, name=label).first()
         if existing is not None and existing.version_id == target.pk:
             return None
+        # Now, for this process, and again once committed, so that nobody caches the old
+        # version in between.
+        forget_label(prompt.name, label)
+        transaction.on_commit(lambda: forget_label(prompt.name, label))
         if existing is None:
             existing = PromptLabel.objects.create(prompt=prompt, name=label, version=target)
             from_version = None

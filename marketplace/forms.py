@@ -191,6 +191,11 @@ class ListingForm(forms.ModelForm):
                 self.initial[name] = self.instance.attributes.get(spec["key"], "")
         if self.selected_category is not None and not self.selected_category.uses_condition:
             del self.fields["condition"]
+        elif self.selected_category is not None:
+            # Goods need a condition; marked required so that its label says so, too.
+            condition = self.fields["condition"]
+            condition.required = True
+            condition.error_messages["required"] = "Choose the item's condition."
 
     def _selected_category(self) -> Category | None:
         if self.is_bound:
@@ -232,8 +237,6 @@ class ListingForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         category = cleaned.get("category")
-        if category is not None and category.uses_condition and not cleaned.get("condition"):
-            self.add_error("condition", "Choose the item's condition.")
         attributes: dict[str, Any] = {}
         for spec in category.attribute_specs if category else []:
             value = cleaned.get(ATTRIBUTE_PREFIX + spec["key"])

@@ -9,6 +9,9 @@ from PIL import Image
 from accounts.models import User
 from marketplace.models import Category, Favourite, Listing, ListingImage, Message, Thread
 
+# Every factory-made user's password, for tests that log in through the form.
+PASSWORD = "correct-horse-battery"
+
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
@@ -20,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     city = "Berlin"
     # Hashed when built, so the row is saved with it (a post-generation set_password would not
     # be, and force_login sessions would then be flushed as stale on the next request).
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.django.Password(PASSWORD)
 
 
 def category(slug: str = "phones") -> Category:

@@ -188,6 +188,10 @@ LLM_PRICES: dict[str, dict[str, float]] = {
 if env("LLM_PRICES", default=""):  # a JSON object in the same shape replaces the table
     LLM_PRICES = env.json("LLM_PRICES")
 LLM_PROMPTS_DIR = BASE_DIR / "llm" / "prompts"
+# How long a resolved prompt label is reused before the database is asked again. Moving a label
+# clears it in the shared cache at once; with the per-process cache (no Redis), other processes
+# see a move within this time.
+LLM_PROMPT_CACHE_SECONDS = env.int("LLM_PROMPT_CACHE_SECONDS", default=30)
 # The offline model learns categories from at most this many active listings, and rebuilds
 # that classifier at most this often.
 LLM_OFFLINE_CORPUS_SIZE = env.int("LLM_OFFLINE_CORPUS_SIZE", default=5000)

@@ -20,6 +20,7 @@ from ..providers import CompletionRequest, ProviderReply
 from ..schemas import (
     ListingAssistantInput,
     ListingEnrichmentInput,
+    PromptInput,
     SearchQueryInput,
 )
 from .attributes import Facts, extract_attributes, find_condition
@@ -33,8 +34,7 @@ MODEL_NAME = "offline-v1"
 __all__ = ["MODEL_NAME", "OfflineProvider", "answer", "forget_corpus", "register_corpus"]
 
 
-def listing_assistant(data: dict[str, Any]) -> dict[str, Any]:
-    request = ListingAssistantInput.model_validate(data)
+def listing_assistant(request: ListingAssistantInput) -> dict[str, Any]:
     facts = Facts(request.text)
     category = choose_category(facts, request.categories)
     attributes = extract_attributes(facts, category) if category else {}
@@ -49,8 +49,7 @@ def listing_assistant(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def listing_enrichment(data: dict[str, Any]) -> dict[str, Any]:
-    request = ListingEnrichmentInput.model_validate(data)
+def listing_enrichment(request: ListingEnrichmentInput) -> dict[str, Any]:
     listing = request.listing
     facts = Facts(f"{listing.title}\n{listing.description}")
     category = choose_category(facts, request.categories, prior=listing.category or None)
@@ -76,24 +75,27 @@ def listing_enrichment(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def search_query(data: dict[str, Any]) -> dict[str, Any]:
-    request = SearchQueryInput.model_validate(data)
+def search_query(request: SearchQueryInput) -> dict[str, Any]:
     return parse_query(request.query, request.categories, request.cities)
 
 
-HANDLERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "ListingAssistantOutput": listing_assistant,
-    "ListingEnrichmentOutput": listing_enrichment,
-    "SearchQueryOutput": search_query,
+# Output schema → (input schema, handler).
+HANDLERS: dict[str, tuple[type[PromptInput], Callable[[Any], dict[str, Any]]]] = {
+    "ListingAssistantOutput": (ListingAssistantInput, listing_assistant),
+    "ListingEnrichmentOutput": (ListingEnrichmentInput, listing_enrichment),
+    "SearchQueryOutput": (SearchQueryInput, search_query),
 }
 
 
-def answer(schema_name: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The offline answer for a prompt whose output schema is ``schema_name``."""
+def answer(schema_name: str, data: PromptInput | dict[str, Any]) -> dict[str, Any]:
+    """The offline answer for a prompt whose output schema is ``schema_name``, from its input
+    (validated already, as ``llm.run`` passes it, or a plain dict)."""
     try:
-        handler = HANDLERS[schema_name]
+        input_schema, handler = HANDLERS[schema_name]
     except KeyError:
         raise NotImplementedError(f"the offline model cannot answer {schema_name}") from None
+    if not isinstance(data, input_schema):
+        data = input_schema.model_validate(data)
     return handler(data)
 
 
@@ -107,5 +109,7 @@ class OfflineProvider:
         return MODEL_NAME  # whatever model the prompt asks for, this is the one answering
 
     def complete(self, request: CompletionRequest) -> ProviderReply:
+        if request.input is None:
+            raise ValueError("the offline model answers from the validated input")
         content = json.dumps(answer(request.schema_name, request.input), ensure_ascii=False)
         return ProviderReply(content=content)

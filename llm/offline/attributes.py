@@ -11,28 +11,43 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 from ..schemas import AttributeOption, CategoryOption
 from . import lexicon
-from .text import PhraseIndex, normalise, tokens
+from .text import PhraseIndex, normalise, tidy, tokens, word_positions
 
 Value = str | int | float
 
 
-@dataclass
 class Facts:
-    """A text, prepared once for every extractor."""
+    """A text, prepared once for every extractor.
 
-    original: str
+    (Plain attributes computed on first use rather than ``cached_property``, whose lock costs
+    more than most of what it caches here.)
+    """
 
-    @cached_property
-    def text(self) -> str:
-        return normalise(self.original)
+    __slots__ = ("_product", "_tidied", "original", "positions", "text", "words")
 
-    @cached_property
-    def words(self) -> list[str]:
-        return tokens(self.original)
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.text = normalise(original)
+        self.words = tokens(original)
+        self.positions = word_positions(self.words)
+        self._tidied: str | None = None
+        self._product: Product | bool | None = False  # False: not looked for yet
+
+    @property
+    def tidied(self) -> str:
+        """The original without markup, contact details, prices and shouting."""
+        if self._tidied is None:
+            self._tidied = tidy(self.original)
+        return self._tidied
+
+    @property
+    def product(self) -> Product | None:
+        if self._product is False:
+            self._product = find_product(self)
+        return self._product  # type: ignore[return-value]
 
 
 _COLOURS = PhraseIndex(lexicon.COLOURS.items())
@@ -41,11 +56,15 @@ _SPORTS = PhraseIndex(lexicon.SPORTS.items())
 _JOB_FIELDS = PhraseIndex(lexicon.JOB_FIELDS.items())
 _SERVICES = PhraseIndex(lexicon.SERVICES.items())
 _BRANDS = PhraseIndex(lexicon.BRANDS.items())
-_MAKES = PhraseIndex(lexicon.CAR_MAKES.items())
 _CHOICES = {key: PhraseIndex(words.items()) for key, words in lexicon.CHOICE_SYNONYMS.items()}
 _PRODUCTS = [
-    (brand, re.compile(pattern), category) for brand, pattern, category in lexicon.PRODUCT_MODELS
+    (brand, frozenset(hints), re.compile(pattern), category)
+    for brand, hints, pattern, category in lexicon.PRODUCT_MODELS
 ]
+# Every product's hints in one expression: one scan tells which product expressions to try.
+_PRODUCT_HINTS = re.compile(
+    "|".join(re.escape(hint) for _, hints, _, _ in lexicon.PRODUCT_MODELS for hint in hints)
+)
 
 
 # --- Brands and models --------------------------------------------------------------------------
@@ -84,8 +103,13 @@ class Product:
 
 def find_product(facts: Facts) -> Product | None:
     """The first known phone/electronics model in the text, with its brand."""
+    hinted = set(_PRODUCT_HINTS.findall(facts.text))
+    if not hinted:
+        return None
     best: tuple[int, Product] | None = None
-    for brand, pattern, category in _PRODUCTS:
+    for brand, hints, pattern, category in _PRODUCTS:
+        if hints.isdisjoint(hinted):
+            continue
         match = pattern.search(facts.text)
         if match and (best is None or match.start() < best[0]):
             model = " ".join(match.group(1).split())
@@ -99,10 +123,9 @@ def _capitalised_in_original(facts: Facts, phrase: tuple[str, ...]) -> bool:
 
 
 def find_brand(facts: Facts) -> str | None:
-    product = find_product(facts)
-    if product:
-        return product.brand
-    for _, phrase, brand in _BRANDS.find(facts.words):
+    if facts.product:
+        return facts.product.brand
+    for _, phrase, brand in _BRANDS.find(facts.words, facts.positions):
         # "Head", "Giant", "Apple": a brand only when written as a name.
         if " ".join(phrase) in lexicon.AMBIGUOUS_BRANDS and not _capitalised_in_original(
             facts, phrase
@@ -320,7 +343,7 @@ def find_age_group(facts: Facts) -> str | None:
 
 def _vocabulary(index: PhraseIndex) -> Callable[[Facts], Value | None]:
     def find(facts: Facts) -> Value | None:
-        value = index.first(facts.words)
+        value = index.first(facts.words, facts.positions)
         return str(value) if value is not None else None
 
     return find
@@ -331,7 +354,7 @@ def find_choice(facts: Facts, option: AttributeOption) -> str | None:
     allowed = set(option.choices)
     index = _CHOICES.get(option.key)
     if index is not None:
-        found = [match for match in index.find(facts.words) if match[2] in allowed]
+        found = [match for match in index.find(facts.words, facts.positions) if match[2] in allowed]
         if found:
             return str(min(found, key=lambda match: (match[0], -len(match[1])))[2])
     for choice in option.choices:
@@ -368,8 +391,7 @@ def extract_attributes(facts: Facts, category: CategoryOption) -> dict[str, Valu
             car = car or find_car(facts)
             value = car[0] if option.key == "make" else car[1]
         elif option.key == "model":
-            product = find_product(facts)
-            value = product.model if product else None
+            value = facts.product.model if facts.product else None
         elif option.key in EXTRACTORS:
             value = EXTRACTORS[option.key](facts)
         elif option.choices:
@@ -392,7 +414,7 @@ _CONDITIONS = PhraseIndex(
 
 def find_condition(facts: Facts) -> str | None:
     """The condition the text states; the most specific phrase wins ("never used" over "used")."""
-    found = _CONDITIONS.find(facts.words)
+    found = _CONDITIONS.find(facts.words, facts.positions)
     if not found:
         return None
     _, condition = min(value for _, _, value in found)

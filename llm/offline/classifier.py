@@ -20,7 +20,7 @@ from django.conf import settings
 
 from ..schemas import CategoryOption
 from . import lexicon
-from .attributes import Facts, find_product
+from .attributes import Facts
 from .text import PhraseIndex, tokens
 
 CorpusProvider = Callable[[int], Iterable[tuple[str, str]]]
@@ -30,6 +30,8 @@ CorpusProvider = Callable[[int], Iterable[tuple[str, str]]]
 MIN_SCORE = 2.0
 # What a certain classifier adds: as much as one strong keyword.
 CORPUS_WEIGHT = 3.0
+# What the category a seller chose adds: enough to stand alone, less than one strong keyword.
+PRIOR_WEIGHT = 2.0
 # Words that say nothing about a category, left out of the classifier.
 STOPWORDS = frozenset(
     tokens(
@@ -63,12 +65,12 @@ def keyword_scores(facts: Facts, categories: list[CategoryOption]) -> dict[str, 
     seen: set[tuple[tuple[str, ...], str]] = set()
     names = _name_index(tuple((category.slug, category.name) for category in categories))
     for index in (_KEYWORDS, names):
-        for _, phrase, value in index.find(facts.words):
+        for _, phrase, value in index.find(facts.words, facts.positions):
             slug, weight = value
             if slug in allowed and (phrase, slug) not in seen:
                 seen.add((phrase, slug))
                 scores[slug] = scores.get(slug, 0.0) + weight
-    product = find_product(facts)
+    product = facts.product
     if product and product.category in allowed:
         scores[product.category] = scores.get(product.category, 0.0) + 3.0
     return scores
@@ -87,26 +89,25 @@ class NaiveBayes:
             words = [word for word in tokens(text) if _feature(word)]
             counts.setdefault(slug, Counter()).update(words)
         vocabulary = set().union(*counts.values()) if counts else set()
-        self.size = sum(sum(counter.values()) for counter in counts.values())
         self.classes = sorted(counts)
-        self.vocabulary = frozenset(vocabulary)
-        self._log_p: dict[str, dict[str, float]] = {}
-        self._log_unseen: dict[str, float] = {}
-        for slug, counter in counts.items():
-            total = sum(counter.values()) + len(vocabulary)
-            self._log_p[slug] = {word: math.log((n + 1) / total) for word, n in counter.items()}
-            self._log_unseen[slug] = math.log(1 / total)
+        # For each word, log P(word | category) in the order of `classes` (add-one smoothed, so a
+        # word a category never saw still counts): scoring a text is then adding up one row per
+        # word, column by column.
+        totals = {slug: sum(counter.values()) + len(vocabulary) for slug, counter in counts.items()}
+        self._rows: dict[str, tuple[float, ...]] = {
+            word: tuple(math.log((counts[slug][word] + 1) / totals[slug]) for slug in self.classes)
+            for word in vocabulary
+        }
 
     def probabilities(self, words: list[str], allowed: Iterable[str]) -> dict[str, float]:
         """P(category | words) among the allowed categories it knows; {} when it can't tell."""
-        classes = [slug for slug in allowed if slug in self._log_p]
-        known = [word for word in words if word in self.vocabulary]
-        if len(classes) < 2 or not known:
+        wanted = set(allowed)
+        columns = [index for index, slug in enumerate(self.classes) if slug in wanted]
+        rows = [self._rows[word] for word in words if word in self._rows]
+        if len(columns) < 2 or not rows:
             return {}
-        logs = {
-            slug: sum(self._log_p[slug].get(word, self._log_unseen[slug]) for word in known)
-            for slug in classes
-        }
+        sums = [sum(column) for column in zip(*rows, strict=True)]
+        logs = {self.classes[index]: sums[index] for index in columns}
         top = max(logs.values())
         weights = {slug: math.exp(value - top) for slug, value in logs.items()}
         total = sum(weights.values())
@@ -163,15 +164,15 @@ def category_scores(
     """Each allowed category's score: keywords, plus what the listings taught, plus a prior."""
     scores = keyword_scores(facts, categories)
     classifier = corpus_classifier()
-    if classifier is not None:
-        words = [word for word in facts.words if _feature(word)]
+    if classifier is not None and len(classifier.classes) >= 2:
+        # Stopwords, numbers and single letters are not in the classifier's vocabulary.
         for slug, probability in classifier.probabilities(
-            words, [category.slug for category in categories]
+            facts.words, [category.slug for category in categories]
         ).items():
             scores[slug] = scores.get(slug, 0.0) + CORPUS_WEIGHT * probability
     if prior and any(category.slug == prior for category in categories):
-        # The seller's own choice counts, but strong cues overrule it.
-        scores[prior] = scores.get(prior, 0.0) + 1.5
+        # The seller's own choice stands when nothing says otherwise; strong cues overrule it.
+        scores[prior] = scores.get(prior, 0.0) + PRIOR_WEIGHT
     return scores
 
 

@@ -89,12 +89,12 @@ CATEGORY_KEYWORDS: dict[str, dict[str, float]] = {
         "guitar": 3, "piano": 3, "drums": 3, "violin": 3, "ukulele": 3, "instrument": 2,
         "vinyl": 2, "records": 1, "books": 2, "book": 1, "novel": 2, "board game": 3,
         "puzzle": 2, "camping": 3, "tent": 3, "sleeping bag": 3, "fishing": 3, "kayak": 3,
-        "surfboard": 3, "skateboard": 3, "climbing": 2, "frame size": 3, "shimano": 2,
+        "surfboard": 3, "skateboard": 3, "climbing": 2, "airsoft": 3, "paintball": 3, "frame size": 3, "shimano": 2,
         "trek": 2, "cube": 1, "canyon": 2, "specialized": 1, "decathlon": 2, "salomon": 2,
         "garmin": 1, "rowing machine": 3, "exercise bike": 3,
     },
     "real-estate": {
-        "apartment": 3, "flat for rent": 3, "flat": 1, "house": 2, "room": 1, "rooms": 2,
+        "apartment": 3, "flat for rent": 3, "flat": 2, "house": 2, "room": 1, "rooms": 2,
         "studio apartment": 3, "for rent": 2, "rental": 2, "sqm": 3, "m2": 3, "m²": 3,
         "square meters": 3, "square metres": 3, "bedroom": 1, "bathroom": 1, "balcony": 2,
         "parking space": 2, "plot": 2, "land": 1, "office space": 3, "deposit": 1,
@@ -151,6 +151,11 @@ BRANDS: dict[str, str] = {
     "asics": "Asics", "reebok": "Reebok", "under armour": "Under Armour", "lacoste": "Lacoste",
     "tommy hilfiger": "Tommy Hilfiger", "ralph lauren": "Ralph Lauren", "esprit": "Esprit",
     "michael kors": "Michael Kors", "chanel": "Chanel", "burberry": "Burberry",
+    "rolex": "Rolex", "omega": "Omega", "cartier": "Cartier", "tag heuer": "TAG Heuer",
+    "breitling": "Breitling", "hermes": "Hermès", "hermès": "Hermès", "dior": "Dior",
+    "balenciaga": "Balenciaga", "versace": "Versace", "fendi": "Fendi", "moncler": "Moncler",
+    "canada goose": "Canada Goose", "ray-ban": "Ray-Ban", "supreme": "Supreme",
+    "yves saint laurent": "Yves Saint Laurent", "saint laurent": "Saint Laurent",
     "massimo dutti": "Massimo Dutti", "cos": "COS", "arket": "Arket", "jack wolfskin": "Jack Wolfskin",
     # kids
     "lego": "LEGO", "playmobil": "Playmobil", "bugaboo": "Bugaboo", "cybex": "Cybex",
@@ -225,28 +230,29 @@ CAR_MODELS: dict[str, tuple[str, ...]] = {
     "Suzuki": ("swift", "vitara", "ignis", "jimny", "sx4"),
 }
 
-# Phone and electronics models: (brand, regular expression over normalised text, how to write
-# the match). The expression's first group is the model as the seller wrote it.
-PRODUCT_MODELS: tuple[tuple[str, str, str], ...] = (
-    ("Apple", r"\b(iphone\s?(?:\d{1,2}|se|x[rs]?)(?:\s?(?:pro max|pro|plus|max|mini|e))?)\b", "phones"),
-    ("Apple", r"\b(ipad(?:\s?(?:pro|air|mini))?(?:\s?\d{1,2}(?:\.\d)?(?:\"|\s?inch)?)?)", "electronics"),
-    ("Apple", r"\b(macbook(?:\s?(?:air|pro))?(?:\s?m[1-4](?:\s?(?:pro|max))?)?(?:\s?1[3-6](?:\"|\s?inch)?)?)", "electronics"),
-    ("Apple", r"\b(imac|mac mini|mac studio|apple watch(?:\s?(?:se|ultra|series\s?\d+))?|airpods(?:\s?(?:pro|max))?(?:\s?\d)?)\b", "electronics"),
-    ("Samsung", r"\b(galaxy\s?(?:s\d{1,2}|a\d{2}|z\s?(?:fold|flip)\s?\d|note\s?\d{1,2}|tab\s?s?\d{1,2})(?:\s?(?:ultra|plus|\+|fe|lite))?)", "phones"),
-    ("Google", r"\b(pixel\s?\d{1,2}a?(?:\s?(?:pro|xl))?)\b", "phones"),
-    ("Xiaomi", r"\b((?:redmi\s?(?:note\s?)?\d{1,2}|xiaomi\s?\d{1,2}t?)(?:\s?(?:pro|ultra|lite))?)\b", "phones"),
-    ("OnePlus", r"\b(oneplus\s?(?:nord\s?)?\d{1,2}t?(?:\s?pro)?)\b", "phones"),
-    ("Sony", r"\b(playstation\s?[345](?:\s?(?:pro|slim))?|ps[345](?:\s?(?:pro|slim))?)\b", "electronics"),
-    ("Sony", r"\b(xperia\s?\d{1,2}(?:\s?[ivx]+)?|wh-1000xm\d|a7\s?[ivx]+|alpha\s?\d{4})\b", "electronics"),
-    ("Microsoft", r"\b(xbox(?:\s?(?:series\s?[xs]|one(?:\s?[xs])?|360))?|surface\s?(?:pro|laptop|go)?\s?\d{0,2})\b", "electronics"),
-    ("Nintendo", r"\b(switch(?:\s?(?:oled|lite|2))?)\b", "electronics"),
-    ("Lenovo", r"\b(thinkpad\s?[a-z]?\d{1,3}[a-z]?(?:\s?(?:carbon|yoga))?|ideapad\s?\w+|legion\s?\w+|yoga\s?\d+\w*)\b", "electronics"),
-    ("Dell", r"\b(xps\s?1[3-7]|latitude\s?\d{4}|inspiron\s?\d{2,4}|alienware\s?\w+)\b", "electronics"),
-    ("HP", r"\b((?:elitebook|probook|pavilion|spectre|envy|omen)\s?\w*)\b", "electronics"),
-    ("Asus", r"\b((?:zenbook|vivobook|rog\s?\w+|tuf\s?\w+)(?:\s?\d+\w*)?)\b", "electronics"),
-    ("Nvidia", r"\b((?:rtx|gtx)\s?\d{3,4}(?:\s?(?:ti|super))?)\b", "electronics"),
-    ("Canon", r"\b(eos\s?\w+|powershot\s?\w+)\b", "electronics"),
-    ("Dyson", r"\b(v\d{1,2}(?:\s?(?:absolute|animal|detect))?)\b", "home-garden"),
+# Phone and electronics models: (brand, words one of which the text must contain for the
+# expression to be tried at all, regular expression over normalised text, category). The
+# expression's first group is the model as the seller wrote it.
+PRODUCT_MODELS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("Apple", ("iphone",), r"\b(iphone\s?(?:\d{1,2}|se|x[rs]?)(?:\s?(?:pro max|pro|plus|max|mini|e))?)\b", "phones"),
+    ("Apple", ("ipad",), r"\b(ipad(?:\s?(?:pro|air|mini))?(?:\s?\d{1,2}(?:\.\d)?(?:\"|\s?inch)?)?)", "electronics"),
+    ("Apple", ("macbook",), r"\b(macbook(?:\s?(?:air|pro))?(?:\s?m[1-4](?:\s?(?:pro|max))?)?(?:\s?1[3-6](?:\"|\s?inch)?)?)", "electronics"),
+    ("Apple", ("imac", "mac ", "watch", "airpods"), r"\b(imac|mac mini|mac studio|apple watch(?:\s?(?:se|ultra|series\s?\d+))?|airpods(?:\s?(?:pro|max))?(?:\s?\d)?)\b", "electronics"),
+    ("Samsung", ("galaxy",), r"\b(galaxy\s?(?:s\d{1,2}|a\d{2}|z\s?(?:fold|flip)\s?\d|note\s?\d{1,2}|tab\s?s?\d{1,2})(?:\s?(?:ultra|plus|\+|fe|lite))?)", "phones"),
+    ("Google", ("pixel",), r"\b(pixel\s?\d{1,2}a?(?:\s?(?:pro|xl))?)\b", "phones"),
+    ("Xiaomi", ("redmi", "xiaomi"), r"\b((?:redmi\s?(?:note\s?)?\d{1,2}|xiaomi\s?\d{1,2}t?)(?:\s?(?:pro|ultra|lite))?)\b", "phones"),
+    ("OnePlus", ("oneplus",), r"\b(oneplus\s?(?:nord\s?)?\d{1,2}t?(?:\s?pro)?)\b", "phones"),
+    ("Sony", ("playstation", "ps3", "ps4", "ps5"), r"\b(playstation\s?[345](?:\s?(?:pro|slim))?|ps[345](?:\s?(?:pro|slim))?)\b", "electronics"),
+    ("Sony", ("xperia", "wh-1000", "a7", "alpha"), r"\b(xperia\s?\d{1,2}(?:\s?[ivx]+)?|wh-1000xm\d|a7\s?[ivx]+|alpha\s?\d{4})\b", "electronics"),
+    ("Microsoft", ("xbox", "surface"), r"\b(xbox(?:\s?(?:series\s?[xs]|one(?:\s?[xs])?|360))?|surface\s?(?:pro|laptop|go)?\s?\d{0,2})\b", "electronics"),
+    ("Nintendo", ("switch",), r"\b(switch(?:\s?(?:oled|lite|2))?)\b", "electronics"),
+    ("Lenovo", ("thinkpad", "ideapad", "legion", "yoga"), r"\b(thinkpad\s?[a-z]?\d{1,3}[a-z]?(?:\s?(?:carbon|yoga))?|ideapad\s?\w+|legion\s?\w+|yoga\s?\d+\w*)\b", "electronics"),
+    ("Dell", ("xps", "latitude", "inspiron", "alienware"), r"\b(xps\s?1[3-7]|latitude\s?\d{4}|inspiron\s?\d{2,4}|alienware\s?\w+)\b", "electronics"),
+    ("HP", ("elitebook", "probook", "pavilion", "spectre", "envy", "omen"), r"\b((?:elitebook|probook|pavilion|spectre|envy|omen)\s?\w*)\b", "electronics"),
+    ("Asus", ("zenbook", "vivobook", "rog", "tuf"), r"\b((?:zenbook|vivobook|rog\s?\w+|tuf\s?\w+)(?:\s?\d+\w*)?)\b", "electronics"),
+    ("Nvidia", ("rtx", "gtx"), r"\b((?:rtx|gtx)\s?\d{3,4}(?:\s?(?:ti|super))?)\b", "electronics"),
+    ("Canon", ("eos", "powershot"), r"\b(eos\s?\w+|powershot\s?\w+)\b", "electronics"),
+    ("Dyson", ("dyson",), r"\b(v\d{1,2}(?:\s?(?:absolute|animal|detect))?)\b", "home-garden"),
 )
 
 # --- Attribute vocabularies -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Screening a listing: prohibited items and the usual patterns of classified-ad scams.
 
 Verdicts: ``reject`` for items no marketplace may carry (weapons, drugs, identity documents,
-counterfeits of a named brand) or for two or more independent scam signals; ``review`` for
+counterfeits of a named brand) or for scam signs of two different kinds (a payment method,
+money before seeing the item, leaving Bazaar's messages); ``review`` for
 anything else suspicious (restricted items, one scam signal, a price far below comparable
 listings); ``ok`` otherwise.
 """
@@ -21,6 +22,8 @@ class Rule:
     code: str
     detail: str
     severity: str  # "reject" or "review"
+    # Scam signs of different kinds add up to a reject; several of one kind are one sign.
+    scam_kind: str = ""
     # Words that, right before or after the phrase, make it harmless ("glue gun", "puppy pads").
     harmless_before: frozenset[str] = frozenset()
     harmless_after: frozenset[str] = frozenset()
@@ -30,16 +33,21 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-def _rule(code: str, detail: str, severity: str, before: str = "", after: str = "") -> Rule:
-    return Rule(code, detail, severity, frozenset(tokens(before)), frozenset(tokens(after)))
+def _rule(
+    code: str, detail: str, severity: str, before: str = "", after: str = "", scam_kind: str = ""
+) -> Rule:
+    return Rule(
+        code, detail, severity, scam_kind, frozenset(tokens(before)), frozenset(tokens(after))
+    )
 
 
 WEAPON = _rule(
     "prohibited_item",
     "weapons and ammunition cannot be sold on Bazaar",
     "reject",
+    # Tools and toys; airsoft and air guns are restricted items, checked by their own rule.
     before="glue water nail heat spray massage paint staple caulking caulk nerf toy grease "
-    "soldering foam bubble hot tape",
+    "soldering foam bubble hot tape airsoft air bb paintball",
     after="metal grey gray",
 )
 DRUG = _rule(
@@ -77,9 +85,18 @@ RESTRICTED = _rule(
     after="glasses sunglasses lens lenses",
 )
 STOLEN = _rule("other", "the text suggests goods of unclear origin", "review")
-PAYMENT = _rule("payment_scam", "asks for a payment method that scammers prefer", "review")
-ADVANCE = _rule("payment_scam", "asks for money before the buyer sees the item", "review")
-OFF_PLATFORM = _rule("off_platform_contact", "asks buyers to leave Bazaar's messages", "review")
+PAYMENT = _rule(
+    "payment_scam", "asks for a payment method that scammers prefer", "review", scam_kind="payment"
+)
+ADVANCE = _rule(
+    "payment_scam", "asks for money before the buyer sees the item", "review", scam_kind="advance"
+)
+OFF_PLATFORM = _rule(
+    "off_platform_contact",
+    "asks buyers to leave Bazaar's messages",
+    "review",
+    scam_kind="off_platform",
+)
 
 RULES: dict[str, Rule] = {
     **dict.fromkeys(
@@ -108,7 +125,7 @@ RULES: dict[str, Rule] = {
     "dog for sale": ANIMAL, "cat for sale": ANIMAL, "parrot": ANIMAL, "exotic animal": ANIMAL,
     "breeding pair": ANIMAL, "reptile": ANIMAL,
     **dict.fromkeys(
-        _words("airsoft crossbow vape cigarettes antibiotics insulin"), RESTRICTED
+        _words("airsoft paintball crossbow vape cigarettes antibiotics insulin"), RESTRICTED
     ),
     "air rifle": RESTRICTED, "pepper spray": RESTRICTED, "e-liquid": RESTRICTED,
     "prescription": RESTRICTED,
@@ -161,28 +178,28 @@ def screen(
 ) -> tuple[str, list[Finding]]:
     """(verdict, findings) for a listing's text and price."""
     findings: list[Finding] = []
-    scam_signals: set[str] = set()
-    for start, phrase, value in _RULES.find(facts.words):
+    scam_kinds: set[str] = set()
+    for start, phrase, value in _RULES.find(facts.words, facts.positions):
         rule = value
         if _harmless(facts.words, start, phrase, rule):
             continue
         severity = rule.severity
-        if rule is COUNTERFEIT and not _BRAND_WORDS.find(facts.words):
+        if rule is COUNTERFEIT and not _BRAND_WORDS.find(facts.words, facts.positions):
             severity = "review"  # "replica" of no named brand: perhaps a model or a costume
         findings.append(Finding(rule.code, f"{rule.detail} (“{' '.join(phrase)}”)", severity))
-        if rule.code in ("payment_scam", "off_platform_contact"):
-            scam_signals.add(" ".join(phrase))
+        if rule.scam_kind:
+            scam_kinds.add(rule.scam_kind)
 
     if _EMAIL.search(facts.text):
         findings.append(Finding("off_platform_contact", "contains an e-mail address", "review"))
-        scam_signals.add("email")
+        scam_kinds.add("off_platform")
     without_emails = _EMAIL.sub(" ", facts.text)
     if _PHONE.search(without_emails):
         findings.append(Finding("off_platform_contact", "contains a phone number", "review"))
-        scam_signals.add("phone")
+        scam_kinds.add("off_platform")
     if _URL.search(without_emails):
         findings.append(Finding("off_platform_contact", "links to another website", "review"))
-        scam_signals.add("url")
+        scam_kinds.add("off_platform")
 
     has_reference = bool(reference_median) and reference_count >= 5
     if price is not None and has_reference and price < 0.25 * (reference_median or 0):
@@ -205,7 +222,7 @@ def screen(
             Finding("suspicious_price", f"a vehicle for {price:g} is implausibly cheap", "review")
         )
 
-    if any(finding.severity == "reject" for finding in findings) or len(scam_signals) >= 2:
+    if any(finding.severity == "reject" for finding in findings) or len(scam_kinds) >= 2:
         verdict = "reject"
     elif findings:
         verdict = "review"

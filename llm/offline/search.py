@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..schemas import CategoryOption
 from . import lexicon
@@ -119,13 +120,21 @@ def _prices(parsed: ParsedQuery) -> None:
         parsed.take(budget)
 
 
+@lru_cache(maxsize=16)
+def _city_pattern(cities: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One expression for all the cities (longest names first), and the way back to each."""
+    by_name = {normalise(city): city for city in cities}
+    names = "|".join(re.escape(name) for name in sorted(by_name, key=len, reverse=True))
+    pattern = re.compile(rf"(?:\b(?:in|near|around|at)\s+)?(?<!\w)({names})(?!\w)")
+    return pattern, by_name
+
+
 def _city(parsed: ParsedQuery, cities: list[str]) -> str | None:
-    for city in sorted(cities, key=len, reverse=True):
-        pattern = rf"(?:\b(?:in|near|around|at)\s+)?(?<!\w){re.escape(normalise(city))}(?!\w)"
-        match = re.search(pattern, parsed.text)
-        if match and _free(parsed, match):
+    pattern, by_name = _city_pattern(tuple(cities))
+    for match in pattern.finditer(parsed.text):
+        if _free(parsed, match):
             parsed.take(match)
-            return city
+            return by_name[match.group(1)]
     return None
 
 

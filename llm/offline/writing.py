@@ -13,7 +13,7 @@ import re
 from ..schemas import CategoryOption, clean_text
 from .attributes import Facts, Value
 from .lexicon import BRANDS, CONDITION_LABELS
-from .text import is_shouting, sentence_case, sentences
+from .text import sentence_case, sentences
 
 TITLE_LENGTH = 80
 
@@ -26,53 +26,16 @@ _SELLING = re.compile(
     re.I,
 )
 _ARTICLE = re.compile(r"^(?:my|our|a|an|the|this|these|some)\s+", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"(?<![\w.,])(?:\+|00|0)\d[\d\s\-/().]{7,}\d")
-_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
-_CONTACT_WORDS = re.compile(
-    r"\b(?:call|text|whatsapp|email|e-mail|contact|reach)\s+(?:me|us)\s+(?:at|on|via)\s*[:\-]?\s*$",
-    re.I,
-)
-_PRICE = re.compile(
-    r"\s*(?:\b(?:for|at|only|just|price|asking|costs?)\s*:?\s*)?"
-    r"(?:(?:€|\$|£)\s?\d[\d.,]*(?:\s?k\b)?|\b\d[\d.,]*\s?(?:k\s?)?(?:€|eur\b|euros?\b|usd\b|\$|£|gbp\b|dollars?\b|pounds?\b))"
-    r"(?:\s?(?:o\.?n\.?o\.?|obo|vb|negotiable|or best offer|warm|cold|incl\.?|all inclusive|"
-    r"per month|/\s?month|a month|monthly|p\.?m\.?))?",
-    re.I,
-)
-_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
-_REPEATED_PUNCTUATION = re.compile(r"([!?.])\1+")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.!?;:])")
-_BRAND_CASE = {brand.lower(): name for brand, name in BRANDS.items() if " " not in brand}
-
-
-def tidy(text: str) -> str:
-    """The seller's text without markup, contact details, prices, shouting or repeated
-    punctuation."""
-    if is_shouting(text):
-        text = text.lower()
-    text = _TAG.sub(" ", text)  # an ad is plain text: markup is noise (or worse)
-    text = _EMAIL.sub("", text)
-    text = _PHONE.sub("", text)
-    text = _URL.sub("", text)
-    text = _PRICE.sub("", text)
-    text = _REPEATED_PUNCTUATION.sub(r"\1", text)
-    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-    lines = [_CONTACT_WORDS.sub("", line).rstrip(" ,;:-") for line in text.splitlines()]
-    return "\n".join(line for line in lines if line.strip())
+_BRAND_CASE = {brand: name for brand, name in BRANDS.items() if " " not in brand and len(brand) > 2}
+_LOWERCASE_WORD = re.compile(r"(?<![\w&'-])[a-z][\w&'-]*")
 
 
 def _brand_case(text: str) -> str:
-    """Brands as they write themselves ("iphone" stays for the model; "samsung" → "Samsung")."""
-    return re.sub(
-        r"\b[\w&'-]+\b",
-        lambda m: (
-            _BRAND_CASE.get(m.group().lower(), m.group())
-            if m.group().islower() and len(m.group()) > 2
-            else m.group()
-        ),
-        text,
-    )
+    """Brands as they write themselves: "samsung" → "Samsung", "lego" → "LEGO". Words written
+    with capitals are left as the seller wrote them."""
+    if _BRAND_CASE.keys().isdisjoint(_LOWERCASE_WORD.findall(text)):
+        return text  # the usual case, decided without a call per word
+    return _LOWERCASE_WORD.sub(lambda match: _BRAND_CASE.get(match.group(), match.group()), text)
 
 
 def _without_opening(sentence: str) -> str:
@@ -87,10 +50,10 @@ _LOGISTICS = re.compile(
 )
 
 
-def first_phrase(text: str) -> str:
+def first_phrase(facts: Facts) -> str:
     """The seller's opening words about the item, without greetings, "selling my" and the
     parts about pick-up or payment."""
-    for sentence in sentences(tidy(text)):
+    for sentence in sentences(facts.tidied):
         phrase = _without_opening(sentence).strip(" .,!?:;-")
         if len(phrase) < 3:
             continue
@@ -124,7 +87,7 @@ def _format(value: Value, unit: str = "") -> str:
 
 def build_title(facts: Facts, category: CategoryOption | None, attributes: dict[str, Value]) -> str:
     head = _facts_title(category, attributes) if category else ""
-    title = head or _brand_case(first_phrase(facts.original))
+    title = head or _brand_case(first_phrase(facts))
     return _shorten(sentence_case(title)) or "Item for sale"
 
 
@@ -166,7 +129,7 @@ def build_description(
 ) -> str:
     """The seller's sentences, tidied, then the facts found in them as a list."""
     body: list[str] = []
-    for sentence in sentences(tidy(facts.original)):
+    for sentence in sentences(facts.tidied):
         if not body:
             sentence = _without_opening(sentence)
         sentence = sentence.strip(" ,;-")

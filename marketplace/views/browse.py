@@ -24,9 +24,10 @@ SIMILAR_LISTINGS = 4
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # Explicitly ordered: Django leaves Meta.ordering out of queries that GROUP BY.
     categories = Category.objects.annotate(
         active_count=Count("listings", filter=Q(listings__status=Listing.Status.ACTIVE))
-    )
+    ).order_by("position", "name")
     fresh = Listing.objects.active().for_cards(request.user).order_by("-published_at", "-id")
     return render(
         request,

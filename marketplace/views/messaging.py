@@ -48,7 +48,7 @@ def contact_seller(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             track(request, ab_tests.CONTACT_SELLER, listing_id=listing.pk)
             messages.success(request, f"Message sent to {listing.seller.display_name}.")
-            return redirect(message.thread)
+            return redirect(message.thread.get_absolute_url() + "#latest")
     return render_listing_detail(request, listing, contact_form=form)
 
 

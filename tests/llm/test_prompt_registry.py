@@ -153,6 +153,17 @@ def test_moving_a_label_is_recorded(prompt_dir, user):
     assert PromptLabelMove.objects.filter(label__name="production").count() == 5  # 3 first + 2
 
 
+def test_a_moved_label_is_seen_at_once_although_resolutions_are_cached(prompt_dir):
+    edit(prompt_dir / "search_query.toml", "temperature = 0", "temperature = 0.2")
+    sync_prompts(prompt_dir)
+    assert resolve_prompt("search_query").number == 1  # now in the cache
+
+    move_label("search_query", "production", 2)
+
+    assert resolve_prompt("search_query").number == 2
+    assert resolve_prompt("search_query:production").number == 2
+
+
 def test_a_new_label_is_created_by_its_first_move():
     move = move_label("listing_assistant", "candidate", 1)
 

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from marketplace.catalog import CATEGORIES
 from marketplace.models import Category, Listing
 from tests.factories import ListingFactory, ListingImageFactory, category
 
@@ -34,6 +35,12 @@ def test_home_has_the_search_box_and_a_tile_with_an_icon_per_category(client):
     assert 'class="icon icon-laptop"' in html
     assert 'class="icon icon-stroller"' in html
     assert reverse("category", args=["real-estate"]) in html
+
+
+def test_the_category_tiles_follow_the_catalogue_order(client):
+    response = client.get(reverse("home"))
+    names = [tile.name for tile in response.context["categories"]]
+    assert names == [spec.name for spec in CATEGORIES]
 
 
 def test_category_tiles_count_active_listings_only(client):

@@ -109,6 +109,14 @@ def test_goods_need_a_condition_but_jobs_have_none(user_client):
     assert listing.attributes == {"employment": "part-time", "remote": "yes"}
 
 
+def test_the_condition_is_marked_required_for_goods_only(user_client):
+    url = reverse("listing_attribute_fields")
+    phones = user_client.get(url, {"category": category("phones").pk}).text
+    assert 'Condition <span class="required" aria-hidden="true">*</span>' in phones
+    jobs = user_client.get(url, {"category": category("jobs").pk}).text
+    assert 'name="condition"' not in jobs
+
+
 def test_attributes_are_validated_against_the_category(user_client):
     response = user_client.post(
         reverse("listing_create"),

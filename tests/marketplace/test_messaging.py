@@ -26,7 +26,7 @@ def test_messaging_a_seller_opens_a_conversation(client, user):
     response = contact(client, listing, "Would you take 300?")
     thread = Thread.objects.get()
     assert (thread.listing, thread.buyer) == (listing, user)
-    assert response.redirect_chain[-1][0] == thread.get_absolute_url()
+    assert response.redirect_chain[-1][0] == thread.get_absolute_url() + "#latest"
     assert "Message sent to Jonas." in response.text
     assert "Would you take 300?" in response.text
 
