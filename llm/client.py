@@ -110,7 +110,9 @@ class OpenAIProvider:
         return _KEY_LIKE.sub("[redacted]", text)
 
     def complete(self, request: CompletionRequest) -> ProviderReply:
-        client = _sdk_client(self.api_key, self.base_url, self.timeout, self.max_retries)
+        timeout = request.timeout or self.timeout
+        retries = 0 if request.timeout else self.max_retries
+        client = _sdk_client(self.api_key, self.base_url, timeout, retries)
         params: dict[str, Any] = {
             "model": request.model,
             "messages": request.messages,
@@ -132,9 +134,8 @@ class OpenAIProvider:
         try:
             response = client.chat.completions.with_raw_response.create(**params)
         except openai.APITimeoutError:
-            raise LLMTimeout(
-                f"no answer within {self.timeout:g} s ({self.max_retries} retries allowed)"
-            ) from None
+            message = f"no answer within {timeout:g} s ({retries} retries allowed)"
+            raise LLMTimeout(message) from None
         except openai.APIConnectionError as exc:
             raise LLMConnectionError(
                 self.redact(f"cannot reach {self.endpoint}: {exc.__cause__ or exc}")

@@ -29,6 +29,9 @@ class CompletionRequest:
     json_schema: dict[str, Any]
     # The validated input itself: the offline model works from it rather than from the text.
     input: PromptInput | None = None
+    # A caller's deadline in seconds (search answers while the buyer waits): one attempt within
+    # it, no SDK retries. None: LLM_TIMEOUT_SECONDS with LLM_MAX_RETRIES.
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)

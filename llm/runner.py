@@ -123,12 +123,14 @@ def run(
     provider: str | None = None,
     model: str | None = None,
     context: dict[str, Any] | None = None,
+    timeout: float | None = None,
 ) -> LLMResult:
     """The validated answer of a prompt (``name``, ``name:label``, ``name@3`` or a version).
 
     ``target`` is what the call was for (a listing, an evaluation case); ``purpose`` a short tag
     ("assistant", "enrichment", "eval"); ``context`` anything worth keeping with the call (an
-    experiment's variant). ``provider`` and ``model`` override the settings and the prompt file.
+    experiment's variant). ``provider`` and ``model`` override the settings and the prompt file;
+    ``timeout`` is a deadline for a caller that cannot wait (one attempt, no SDK retries).
     Raises ``PromptRefError`` or ``LLMInputError`` before any call, an ``LLMError`` after a
     failed one.
     """
@@ -178,6 +180,7 @@ def run(
         schema_name=version.output_schema,
         json_schema=version.output_json_schema,
         input=validated_input,
+        timeout=timeout,
     )
     started = time.perf_counter()
     try:

@@ -87,7 +87,7 @@ def understood_params(current: QueryDict, understood: ai.UnderstoodQuery) -> Que
     params = current.copy()
     params.pop("page", None)
     found = []
-    values = {
+    values: dict[str, str | None] = {
         "category": understood.category,
         "min_price": _plain_number(understood.min_price),
         "max_price": _plain_number(understood.max_price),
@@ -103,7 +103,7 @@ def understood_params(current: QueryDict, understood: ai.UnderstoodQuery) -> Que
         found.append(name)
     if not found:
         return None
-    params[FROM] = current["q"]
+    params[FROM] = current.get("q", "")
     params["q"] = understood.keywords
     params[UNDERSTOOD] = ",".join(found)
     return params
@@ -112,7 +112,7 @@ def understood_params(current: QueryDict, understood: ai.UnderstoodQuery) -> Que
 def _plain_number(value: Decimal | None) -> str | None:
     if value is None:
         return None
-    return str(value.normalize()) if value == value.to_integral_value() else str(value)
+    return str(int(value)) if value == value.to_integral_value() else str(value)
 
 
 def chips(request: HttpRequest) -> list[Chip]:

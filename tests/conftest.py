@@ -6,25 +6,6 @@ from django.db import connection
 from tests.factories import ListingFactory, UserFactory
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Let transactional tests empty the database with TRUNCATE … CASCADE.
-
-    waffle's own migration creates its default flag table even though ``WAFFLE_FLAG_MODEL``
-    swaps it out, and that unused table's foreign key to ``auth_group`` makes Postgres refuse
-    the plain TRUNCATE that ends a transactional test. Django cascades when a test declares its
-    ``available_apps``, so every transactional test declares all of them.
-    """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and "available_apps" not in marker.kwargs:
-            item.add_marker(
-                pytest.mark.django_db(
-                    *marker.args, **marker.kwargs, available_apps=list(settings.INSTALLED_APPS)
-                ),
-                append=False,
-            )
-
-
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Tests marked ``postgres`` or ``redis`` need that service.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -55,7 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     if page_obj.number == 1:  # a search is counted once, not once per page
         results = page_obj.paginator.count
-        properties = {
+        properties: dict[str, Any] = {
             "q": request.GET.get("q", "")[:200],
             "results": results,
             "understood": understanding.FROM in request.GET,
