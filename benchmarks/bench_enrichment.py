@@ -160,8 +160,9 @@ def enrich_and_wait(listing_ids: list[int], *, force: bool = False) -> tuple[flo
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     failed = EnrichmentJob.objects.filter(pk__in=job_ids, status=EnrichmentJob.Status.FAILED)
-    if failed.exists():
-        raise SystemExit(f"{failed.count()} jobs failed, e.g.: {failed.first().error}")
+    first_failure = failed.first()
+    if first_failure is not None:
+        raise SystemExit(f"{failed.count()} jobs failed, e.g.: {first_failure.error}")
     return elapsed, len(job_ids)
 
 
