@@ -755,7 +755,6 @@ HOME_ITEMS: tuple[HomeItem, ...] = (
     HomeItem("Boxspring bed 180x200", "bed", 220, 480, ("fabric",), ("grey", "beige", "blue"), "bed"),
     HomeItem("IKEA MALM bed frame 160x200", "bed", 60, 130, ("oak veneer", "chipboard"), ("white", "brown", "black"), "bed"),
     HomeItem("Loft bed with desk", "bed", 90, 200, ("solid pine", "metal"), ("white", "black"), "bed"),
-    HomeItem("Emma mattress 140x200", "bed", 90, 180, ("foam",), ("white",), "bed"),
     HomeItem("Artemide Tolomeo desk lamp", "lamp", 90, 150, ("aluminium",), ("silver",), "lamp", False),
     HomeItem("Arc floor lamp", "lamp", 40, 110, ("steel", "marble"), ("silver", "gold", "black"), "lamp"),
     HomeItem("Rattan pendant lamp", "lamp", 20, 50, ("rattan",), ("beige", "brown"), "lamp", False),
@@ -786,17 +785,38 @@ HOME_ITEMS: tuple[HomeItem, ...] = (
     HomeItem("Vintage sideboard (60s)", "other", 250, 480, ("teak",), ("brown",), "wardrobe"),
 )
 
+# Names that start with a brand keep their capital in the middle of a sentence.
+HOME_BRANDS = frozenset(
+    {
+        "Artemide", "Bosch", "Chesterfield", "De'Longhi", "Einhell", "Emma", "Festool",
+        "Husqvarna", "IKEA", "KitchenAid", "Kärcher", "Le", "Makita", "Monstera", "Philips",
+        "Siemens", "String", "Thermomix", "Thonet", "Vitra", "WMF", "Weber",
+    }
+)
 HOME_DETAILS: tuple[str, ...] = (
     "Bought {years} years ago for {new_price}.",
     "Some signs of use, see photos.",
+)
+# Only things with a motor, a plug or a battery are ever sold as broken.
+BREAKABLE_HOME_KINDS = frozenset({"appliance", "mixer", "drill", "lamp", "mower"})
+BREAKABLE_SPORTS_KINDS = frozenset({"bike", "rower", "keyboard", "drums", "watch"})
+APPLIANCE_DETAILS: tuple[str, ...] = (
     "Original box is still in the cellar.",
     "Manual included.",
+    "Cleaned and ready to use.",
 )
-FURNITURE_TYPES = frozenset({"sofa", "table", "chair", "bed", "wardrobe", "shelf"})
+# Furniture: width, depth and height ranges in cm, by type.
+FURNITURE_SIZES: dict[str, tuple[tuple[int, int], tuple[int, int], tuple[int, int]]] = {
+    "sofa": ((150, 280), (85, 100), (75, 95)),
+    "table": ((80, 200), (60, 100), (45, 76)),
+    "chair": ((45, 65), (50, 65), (78, 110)),
+    "bed": ((150, 200), (205, 215), (30, 110)),
+    "wardrobe": ((80, 250), (45, 65), (100, 236)),
+    "shelf": ((40, 150), (28, 40), (80, 200)),
+}
 FURNITURE_DETAILS: tuple[str, ...] = (
     "Dimensions: W {w} x D {d} x H {h} cm.",
-    "Already taken apart, all screws in a labelled bag.",
-    "Still assembled, you'll need to take it apart or bring a big van.",
+    "{assembly}",
     "Assembly instructions included.",
     "Fits perfectly in a small flat.",
     "Easy to clean.",
@@ -881,7 +901,6 @@ GARMENTS: tuple[Garment, ...] = (
 FASHION_DETAILS: tuple[str, ...] = (
     "Original, bought at {shop}, receipt somewhere.",
     "Bundle discount if you take more from my other ads.",
-    "Comes from a smoke-free wardrobe.",
     "More photos of the details on request.",
 )
 # Extra lines for clothes and for shoes, by SIZES key family.
@@ -1046,20 +1065,41 @@ SPORTS_ITEMS: tuple[SportsItem, ...] = (
     SportsItem("Nikon", "Monarch 7 binoculars 10x42", "birdwatching", 200, 300, (), "binoculars"),
 )
 SPORTS_DETAILS: tuple[str, ...] = (
-    "Serviced this spring, everything runs smoothly.",
     "Barely used, my ambitions were bigger than my free time.",
     "Used for one season.",
-    "Comes with a bag to carry it.",
     "Happy to let you try it before buying.",
     "Perfect for beginners and intermediates.",
     "New price was around {new_price}.",
 )
+# More to say about some kinds of sports gear (by drawing kind).
+SPORTS_KIND_DETAILS: dict[str, tuple[str, ...]] = {
+    "bike": (
+        "Serviced this spring, gears and brakes adjusted.",
+        "New tyres and chain this year.",
+        "Lights and mudguards fitted.",
+    ),
+    "skis": ("Edges sharpened and waxed last winter.", "Comes with a ski bag."),
+    "racket": ("Freshly strung.", "Comes with a cover."),
+    "guitar": ("New strings, freshly set up.", "Gig bag included."),
+    "keyboard": ("All keys work, none sticking.", "Stand and pedal included."),
+    "drums": ("Sticks, stool and headphones included.",),
+    "rower": ("Runs smoothly and quietly.", "Folds up to save space."),
+    "dumbbell": ("No rust, stored indoors.",),
+    "tent": ("Complete with all pegs and guy lines.", "Always packed away dry."),
+    "sup": ("Pump, paddle and leash included.",),
+}
 SPORTS_DEFECTS: tuple[str, ...] = (
-    "some scratches on the frame",
-    "the grip tape needs replacing",
     "visible wear on the edges",
     "a few scuffs from normal use",
 )
+SPORTS_KIND_DEFECTS: dict[str, tuple[str, ...]] = {
+    "bike": ("some scratches on the frame", "the saddle is a bit worn"),
+    "racket": ("the grip tape needs replacing",),
+    "skis": ("a few scratches on the bases",),
+    "boardgame": ("the box corners are worn", "a few cards are bent"),
+    "vinyl": ("some sleeves have ring wear",),
+    "guitar": ("a few dings in the finish",),
+}
 
 # --- Real estate ----------------------------------------------------------------------------
 
@@ -1214,11 +1254,15 @@ JOB_PERKS: tuple[str, ...] = (
     "flexible hours that fit around your life",
     "a team that actually likes working together",
     "paid training and a budget for courses",
-    "a free lunch every day",
     "a company bike through JobRad",
-    "a laptop of your choice",
-    "tips shared fairly among the whole team",
 )
+# Perks that only make sense in some fields.
+FIELD_PERKS: dict[str, tuple[str, ...]] = {
+    "hospitality": ("tips shared fairly among the whole team", "a free meal every shift"),
+    "IT": ("a laptop of your choice", "a free lunch every day"),
+    "design": ("a laptop of your choice",),
+    "marketing": ("a laptop of your choice",),
+}
 JOB_REQUIREMENTS: dict[str, tuple[str, ...]] = {
     "hospitality": (
         "You enjoy working with people and stay friendly when it gets busy.",
@@ -1416,12 +1460,10 @@ BROKEN: dict[str, tuple[str, ...]] = {
     ),
     "home-garden": (
         "the motor is dead",
-        "a broken leg, needs gluing",
-        "one of the drawer runners is broken",
-        "it doesn't heat up anymore",
+        "it doesn't switch on anymore",
+        "the switch is broken",
     ),
     "sports-hobbies": (
-        "the frame is cracked",
         "it needs a complete service",
         "the electronics are faulty",
         "a broken part that I never got round to replacing",

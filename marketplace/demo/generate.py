@@ -1,14 +1,16 @@
 """Turning a seed into a demo marketplace: users, listings, favourites and conversations.
 
 Pure Python, no database. The same seed and sizes give the same plan on every machine:
-``random.Random`` seeded with a string is stable across processes and Python versions, and
-each part of the plan draws from its own stream, so leaving out photos or asking for more users
-changes nothing else. Times are offsets back from "now"; the writer turns them into timestamps.
+``random.Random`` seeded with a string is stable across processes and Python versions. People,
+listings and conversations each draw from their own stream, and every photo from its own, so
+drawing the photos or leaving them out changes nothing else. Times are offsets back from "now";
+the writer turns them into timestamps.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,8 +19,6 @@ from decimal import Decimal
 from functools import partial
 from itertools import accumulate
 from typing import Any
-
-from marketplace.catalog import CATEGORIES
 
 from . import data
 
@@ -92,7 +92,8 @@ class DemoPlan:
     threads: tuple[ThreadPlan, ...] = ()
 
 
-# Share of listings per category, roughly as on a general classifieds site.
+# Share of listings per category, roughly as on a general classifieds site. A category added to
+# marketplace/catalog.py needs a weight here and a generator in _GENERATORS.
 CATEGORY_WEIGHTS: dict[str, int] = {
     "electronics": 14,
     "phones": 11,
@@ -105,21 +106,18 @@ CATEGORY_WEIGHTS: dict[str, int] = {
     "jobs": 5,
     "services": 7,
 }
-assert set(CATEGORY_WEIGHTS) == {spec.slug for spec in CATEGORIES}
 
 STATUS_WEIGHTS = {"active": 90, "sold": 6, "draft": 4}
 MAX_AGE_DAYS = 45
 
 
-def build_plan(seed: int, users: int, listings: int, social: bool = True) -> DemoPlan:
-    """The whole demo for ``seed``: ``users`` people and businesses, ``listings`` ads, and (if
-    ``social``) favourites and message threads between them."""
+def build_plan(seed: int, users: int, listings: int) -> DemoPlan:
+    """The whole demo for ``seed``: ``users`` people and businesses, ``listings`` ads, and the
+    favourites and message threads between them."""
     if users < 2:
         raise ValueError("The demo needs at least two users (a seller and a buyer).")
     people = plan_users(seed, users)
     ads = tuple(iter_listings(seed, listings, people))
-    if not social:
-        return DemoPlan(people, ads)
     rng = random.Random(f"{seed}:social")
     return DemoPlan(
         people,
@@ -174,7 +172,7 @@ def plan_users(seed: int, count: int) -> tuple[UserPlan, ...]:
                 trade=trade,
             )
         )
-    # The first person is the one the command suggests logging in as: keep them private.
+    # Private people first: the command suggests logging in as the first of them.
     return tuple(people)
 
 
@@ -430,6 +428,12 @@ def _money(amount: float, currency: str) -> str:
     return f"£{text}" if currency == "GBP" else f"{text} €"
 
 
+def _conditions(breakable: bool) -> tuple[tuple[str, int], ...]:
+    """How often each condition occurs; only things that can break are sold for parts."""
+    weights = (("new", 7), ("like_new", 24), ("good", 46), ("fair", 17))
+    return (*weights, ("for_parts", 6)) if breakable else weights
+
+
 def _goods(
     rng: random.Random,
     seller: _Seller,
@@ -449,13 +453,7 @@ def _goods(
     tags: dict[str, tuple[str, ...]] = data.TITLE_TAGS,
     condition_sentences: dict[str, tuple[str, ...]] = data.CONDITION_SENTENCES,
     makers: dict[str, Callable[[], Any]] | None = None,
-    condition_weights: Sequence[tuple[str, int]] = (
-        ("new", 7),
-        ("like_new", 24),
-        ("good", 46),
-        ("fair", 17),
-        ("for_parts", 6),
-    ),
+    condition_weights: Sequence[tuple[str, int]] = _conditions(breakable=True),
 ) -> _Ad:
     condition = _weighted(rng, tuple(condition_weights))
     factor = {"new": 1.25, "like_new": 1.08, "good": 1.0, "fair": 0.78, "for_parts": 0.35}
@@ -473,6 +471,9 @@ def _goods(
     slots["noun_cap"] = noun if noun[1:2].isupper() else noun[:1].upper() + noun[1:]
     title = _title(rng, name, tags[condition], extra_titles, condition)
     condition_line = rng.choice(condition_sentences[condition]).format_map(slots)
+    if condition in ("new", "like_new"):
+        pattern = _NOT_NEW if condition == "new" else _NOT_LIKE_NEW
+        details = [d for d in details if not pattern.search(d)]
     description = _describe(rng, seller, condition_line, condition, details, slots, shippable)
     return _Ad(
         title=title,
@@ -487,6 +488,13 @@ def _goods(
     )
 
 
+# Details that a new (or like new) thing cannot have.
+_NOT_NEW = re.compile(
+    r"\b(used|worn|washed|serviced|replaced|cleaned|season|signs of use|years ago)\b", re.I
+)
+_NOT_LIKE_NEW = re.compile(r"signs of use", re.I)
+
+
 def _title(
     rng: random.Random, name: str, tags: Sequence[str], extra: Sequence[str], condition: str
 ) -> str:
@@ -494,7 +502,10 @@ def _title(
     tag = rng.choice(tags)
     if not tag:
         return core
-    pattern = rng.choice(("{core}, {tag}", "{core} - {tag}", "{core} ({tag})", "{core} {tag}"))
+    patterns = ["{core}, {tag}", "{core} - {tag}", "{core} {tag}"]
+    if not core.endswith(")"):
+        patterns.append("{core} ({tag})")
+    pattern = rng.choice(patterns)
     if condition in ("new", "for_parts") and rng.random() < 0.3:
         pattern = "{TAG}: {core}"
     return pattern.format(core=core, tag=tag, TAG=tag.upper())
@@ -733,7 +744,13 @@ def _home(rng: random.Random, seller: _Seller) -> _Ad:
     colour = rng.choice(item.colours)
     material = rng.choice(item.materials)
     noun = item.name.split(",")[0]
-    extras = (f"{item.name}, {colour}", f"{item.name} in {colour}", f"{noun} ({material})")
+    if item.name.split()[0] not in data.HOME_BRANDS:
+        noun = noun[0].lower() + noun[1:]  # "my solid pine wardrobe", "my IKEA PAX wardrobe"
+    extras = (f"{item.name}, {colour}", f"{item.name} in {colour}", f"{item.name} ({material})")
+    furniture = data.FURNITURE_SIZES.get(item.type)
+    width, depth, height = (
+        rng.randrange(low, high + 1, 5) for low, high in furniture or ((0, 0),) * 3
+    )
     return _goods(
         rng,
         seller,
@@ -745,15 +762,23 @@ def _home(rng: random.Random, seller: _Seller) -> _Ad:
         kind=item.kind,
         colour=colour,
         details=data.HOME_DETAILS
-        + (data.FURNITURE_DETAILS if item.type in data.FURNITURE_TYPES else ()),
+        + (data.FURNITURE_DETAILS if furniture else ())
+        + (data.APPLIANCE_DETAILS if item.kind in data.BREAKABLE_HOME_KINDS else ()),
         defects=data.HOME_DEFECTS,
         broken=data.BROKEN["home-garden"],
+        condition_weights=_conditions(item.kind in data.BREAKABLE_HOME_KINDS),
         shippable=not item.heavy,
         extra_titles=extras,
         makers={
-            "w": lambda: rng.randrange(40, 220, 5),
-            "d": lambda: rng.randrange(30, 100, 5),
-            "h": lambda: rng.randrange(40, 200, 5),
+            "assembly": lambda: rng.choice(
+                (
+                    "Already taken apart, all screws in a labelled bag.",
+                    "Still assembled, you'll need to take it apart or bring a big van.",
+                )
+            ),
+            "w": lambda: width,
+            "d": lambda: depth,
+            "h": lambda: height,
         },
     )
 
@@ -853,9 +878,10 @@ def _sports(rng: random.Random, seller: _Seller) -> _Ad:
         high=item.high,
         attributes=attributes,
         kind=item.kind,
-        details=data.SPORTS_DETAILS,
-        defects=data.SPORTS_DEFECTS,
+        details=data.SPORTS_DETAILS + data.SPORTS_KIND_DETAILS.get(item.kind, ()),
+        defects=data.SPORTS_DEFECTS + data.SPORTS_KIND_DEFECTS.get(item.kind, ()),
         broken=data.BROKEN["sports-hobbies"],
+        condition_weights=_conditions(item.kind in data.BREAKABLE_SPORTS_KINDS),
         shippable=not item.heavy,
         extra_titles=extras,
     )
@@ -991,21 +1017,24 @@ def _jobs(rng: random.Random, seller: _Seller) -> _Ad:
         pay = _round_to(_in_currency(salary, seller.currency), 50)
     place = _place(rng, seller.plan.city)
     name = f"{job.title} (m/f/d)"
+    # "a junior Python developer", "a UX designer", "an office assistant"
+    role = job.title if job.title[1].isupper() else job.title[0].lower() + job.title[1:]
+    a_role = f"{'an' if role[0] in 'aeiou' else 'a'} {role}"
     titles = (
         f"{name} - {employment}",
         f"{name} in {place}",
         f"{name}, {employment}, {'remote' if remote == 'yes' else place}",
         f"{business} is hiring: {job.title} ({employment})"
         if business
-        else f"Looking for a {job.title.lower()} ({employment})",
+        else f"Looking for {a_role} ({employment})",
     )
     slots = _Slots(rng, seller, {})
     requirements = data.JOB_REQUIREMENTS[job.field]
-    perks = rng.sample(data.JOB_PERKS, 3)
+    perks = rng.sample(data.JOB_PERKS + data.FIELD_PERKS.get(job.field, ()), 3)
     start = rng.choice(("as soon as possible", "on 1 March", "in April", "next month"))
     lines = [
-        f"{business + ' is' if business else 'We are'} looking for a {job.title.lower()} "
-        f"({employment}) in {place}, starting {start}.",
+        f"{business + ' is' if business else 'We are'} looking for {a_role} ({employment}) "
+        f"in {place}, starting {start}.",
         *(line.format_map(slots) for line in rng.sample(requirements, min(2, len(requirements)))),
         f"What we offer: {perks[0]}, {perks[1]} and {perks[2]}.",
         data.REMOTE_SENTENCES[remote],
