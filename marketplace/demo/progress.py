@@ -36,12 +36,12 @@ class ProgressBar:
                 self.stream.write(f"\r{self._bar()}", ending="")
                 self.stream.flush()
             return
-        while self._next_tenth <= 10 and done * 10 >= self._next_tenth * self.total:
-            percent = self._next_tenth * 10
+        tenth = min(10, done * 10 // self.total)
+        if tenth >= self._next_tenth:  # one line, however many tenths this step crossed
             self.stream.write(
-                f"  {percent:3d}%  {done}/{self.total} {self.label}  {self._rate():.1f}/s"
+                f"  {tenth * 10:3d}%  {done}/{self.total} {self.label}  {self._rate():.1f}/s"
             )
-            self._next_tenth += 1
+            self._next_tenth = tenth + 1
 
     def finish(self) -> None:
         if self.tty:

@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
 from marketplace.catalog import CATEGORIES
 from marketplace.demo import seeding
+from marketplace.demo.progress import ProgressBar
 from marketplace.images import THUMBNAIL_SIZE
 from marketplace.models import Favourite, Listing, ListingImage, Message, Thread
 from tests.factories import FavouriteFactory, ListingFactory
@@ -283,14 +285,35 @@ def test_demo_admin_password_from_the_environment_wins(settings, monkeypatch):
     assert "from-the-env-1234" not in output
 
 
-def test_progress_is_one_line_per_tenth_when_not_on_a_terminal_and_silent_at_verbosity_0(
-    settings,
-):
+def test_progress_prints_one_line_per_tenth_when_output_is_not_a_terminal():
+    out = io.StringIO()
+    bar = ProgressBar(OutputWrapper(out), total=40, label="listings")
+    for done in (3, 4, 5, 17, 40):
+        bar.update(done)
+    bar.finish()
+
+    lines = out.getvalue().splitlines()
+    assert [line.split()[0] for line in lines] == ["10%", "40%", "100%"]
+    assert lines[-1].split()[1] == "40/40"
+
+
+def test_progress_redraws_one_line_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    bar = ProgressBar(OutputWrapper(out), total=10, label="listings")
+    bar.update(10)
+    bar.finish()
+
+    assert out.getvalue().startswith("\r  [##############################] 10/10 listings")
+    assert out.getvalue().endswith("\n")
+
+
+def test_verbosity_0_prints_nothing_when_no_password_is_new(settings):
     settings.DEBUG = True
-    lines = seed(*SMALL, "--no-images").splitlines()
-    assert [line.split()[0] for line in lines if re.match(r"\s+\d+%", line)] == [
-        f"{tenth}%" for tenth in range(10, 101, 10)
-    ]
+    seed(*SMALL, "--no-images")
 
     assert seed(*SMALL, "--no-images", "--reset", "--verbosity", "0") == ""
 
