@@ -229,7 +229,7 @@ class _Ad:
     condition: str = ""
     noun: str = ""
     talk: str = "goods"
-    photos: tuple[int, ...] = (0, 1, 2, 2, 2, 3, 3, 4)  # photo counts to choose from
+    photos: tuple[int, ...] = (0, 1, 1, 2, 2, 2, 3, 4)  # photo counts to choose from
 
 
 @dataclass
@@ -735,7 +735,7 @@ def _vehicles(rng: random.Random, seller: _Seller) -> _Ad:
             "belt": lambda: f"{max(1000, mileage - rng.randint(1, 30) * 1000):,}".replace(",", "."),
         },
     )
-    ad.photos = (1, 2, 3, 3, 4, 4)
+    ad.photos = (1, 2, 2, 3, 4)
     return ad
 
 
@@ -953,7 +953,7 @@ def _real_estate(rng: random.Random, seller: _Seller) -> _Ad:
         kind=kind,
         noun=f"the {data.PROPERTY_NOUNS[kind]}",
         talk="rental" if offer == "rent" and kind in ("apartment", "room", "house") else "property",
-        photos=(2, 3, 3, 4, 4),
+        photos=(2, 3, 3, 4),
     )
 
 
@@ -1050,7 +1050,7 @@ def _jobs(rng: random.Random, seller: _Seller) -> _Ad:
         kind=job.kind,
         noun="the position",
         talk="jobs",
-        photos=(0, 0, 1, 1, 1),
+        photos=(0, 0, 1),
     )
 
 

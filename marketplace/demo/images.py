@@ -36,8 +36,9 @@ def render_photo(plan: PhotoPlan, position: int) -> bytes:
     steady = plan.kind in _STEADY  # vehicles, houses, furniture: the camera tilts, they don't
     backdrop = _backdrop(rng, plan.colour, position)
     zoom = 1.0 if position == 0 else rng.uniform(0.84, 1.05)
-    # The cover is a straight product shot; the other shots are taken at an angle.
-    angle = 0.0 if position == 0 else rng.uniform(-2.5, 2.5) if steady else rng.uniform(-8, 8)
+    # The cover is a straight product shot; half the other shots are taken at an angle.
+    tilt = 2.5 if steady else 8.0
+    angle = rng.uniform(-tilt, tilt) if position and rng.random() < 0.5 else 0.0
     # Wide things (cars, sofas, laptops) get the frame's width, the rest its height.
     side = round((WIDTH * 0.88 if plan.kind in _WIDE else HEIGHT * 0.98) * zoom)
     left = WIDTH / 2 + rng.uniform(-0.05, 0.05) * WIDTH - side / 2
