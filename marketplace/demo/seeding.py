@@ -97,11 +97,12 @@ def seed_demo_data(
 def delete_demo_data() -> Counts:
     """Delete the demo people and everything that cascades from them: their listings with the
     photos (rows and files), their favourites, threads and messages."""
-    before = demo_counts()
-    photos = ListingImage.objects.filter(listing__seller__is_demo=True)
-    files = [name for pair in photos.values_list("image", "thumbnail") for name in pair]
     with transaction.atomic():
+        before = demo_counts()
+        photos = ListingImage.objects.filter(listing__seller__is_demo=True)
+        files = [name for pair in photos.values_list("image", "thumbnail") for name in pair]
         User.objects.filter(is_demo=True).delete()
+        # Files go only once the rows are surely gone.
         transaction.on_commit(lambda: _delete_files(files))
     return before
 
