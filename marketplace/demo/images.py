@@ -15,7 +15,10 @@ import random
 from collections.abc import Callable, Sequence
 from functools import cache
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+from marketplace.images import ProcessedImage, process_listing_image
 
 from .generate import PhotoPlan
 
@@ -28,6 +31,14 @@ GLASS: Colour = (28, 34, 48)
 WOOD: Colour = (150, 104, 64)
 TYRE: Colour = (40, 40, 42)
 WHITE: Colour = (246, 246, 242)
+
+
+def photo_upload(plan: PhotoPlan, position: int) -> ProcessedImage:
+    """Photo ``position`` of a listing, put through the same pipeline as a seller's upload:
+    validated, re-encoded, with a card thumbnail. Needs settings, not the database, so it can
+    run in a worker process."""
+    upload = SimpleUploadedFile(f"demo-{position + 1}.jpg", render_photo(plan, position))
+    return process_listing_image(upload, name_stem=f"photo-{position + 1}")
 
 
 def render_photo(plan: PhotoPlan, position: int) -> bytes:

@@ -11,24 +11,23 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.images import ProcessedImage, process_listing_image
+from marketplace.images import ProcessedImage
 from marketplace.models import Category, Favourite, Listing, ListingImage, Message, Thread
 
-from .generate import DemoPlan, ListingPlan, PhotoPlan
-from .images import render_photo
+from .generate import DemoPlan, ListingPlan
+from .images import photo_upload
 
 BATCH_SIZE = 500
 ADMIN_USERNAME = "admin"
@@ -189,10 +188,11 @@ def _create_photos(
     written: list[str],
     progress: Progress | None,
 ) -> int:
-    """Draw, process and store every photo, drawing on all cores.
+    """Draw and process the photos on every core, and store them from this process.
 
-    Pillow releases the GIL while it resizes and encodes, so threads use every core here;
-    the database is only touched from this thread.
+    Worker processes rather than threads: Pillow holds the GIL while it encodes a JPEG into
+    memory (about a fifth of the work here), so threads queue up. The workers never touch the
+    database.
     """
     jobs = [
         (listing.pk, position, photo)
@@ -204,26 +204,22 @@ def _create_photos(
     }
     done = sum(1 for count in photos_left.values() if count == 0)
     rows: list[ListingImage] = []
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        for chunk in _chunks(jobs, 128):  # bounded: finished photos wait in memory
-            for (listing_id, position, _), processed in zip(
-                chunk, pool.map(_photo, chunk), strict=True
-            ):
-                rows.append(_store_photo(listing_id, position, processed, written))
-                photos_left[listing_id] -= 1
-                if photos_left[listing_id] == 0:
-                    done += 1
-                    if progress:
-                        progress(done)
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        processed_photos = pool.map(
+            photo_upload,
+            [photo for _, _, photo in jobs],
+            [position for _, position, _ in jobs],
+            chunksize=4,
+        )
+        for (listing_id, position, _), processed in zip(jobs, processed_photos, strict=True):
+            rows.append(_store_photo(listing_id, position, processed, written))
+            photos_left[listing_id] -= 1
+            if photos_left[listing_id] == 0:
+                done += 1
+                if progress:
+                    progress(done)
     ListingImage.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     return len(rows)
-
-
-def _photo(job: tuple[int, int, PhotoPlan]) -> ProcessedImage:
-    _, position, photo = job
-    upload = SimpleUploadedFile(f"demo-{position + 1}.jpg", render_photo(photo, position))
-    # The same path as a seller's upload: validated, re-encoded, with a card thumbnail.
-    return process_listing_image(upload, name_stem=f"photo-{position + 1}")
 
 
 def _store_photo(
@@ -301,8 +297,3 @@ def _delete_files(names: Sequence[str]) -> None:
     for folder in {posixpath.dirname(name) for name in names}:
         with contextlib.suppress(NotImplementedError, OSError):
             os.rmdir(default_storage.path(folder))
-
-
-def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
