@@ -74,6 +74,9 @@ def main() -> int:
     parser.add_argument("--reseed", action="store_true", help="seed again even if the size fits")
     args = parser.parse_args()
 
+    import environ
+
+    environ.Env.read_env(ROOT / ".env", overwrite=False)  # as the settings do
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     _configure_django(database_url)
     load_before = os.getloadavg()
