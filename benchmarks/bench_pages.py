@@ -167,16 +167,14 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
     drawing 50,000 pictures."""
     from django.contrib.auth.hashers import make_password
     from django.core.files.storage import default_storage
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management.base import OutputWrapper
     from django.db import connection, transaction
     from django.utils import timezone
 
     from accounts.models import User
     from marketplace.demo.generate import iter_listings, plan_users
-    from marketplace.demo.images import render_photo
+    from marketplace.demo.images import photo_upload
     from marketplace.demo.progress import ProgressBar
-    from marketplace.images import process_listing_image
     from marketplace.models import Category, Listing, ListingImage
 
     started = time.perf_counter()
@@ -190,7 +188,7 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
     now = timezone.now()
     people = plan_users(args.seed, args.sellers)
     categories = {c.slug: c for c in Category.objects.all()}
-    shared: dict[str, tuple[str, str, int, int]] = {}  # category -> image, thumbnail, w, h
+    shared: dict[str, tuple] = {}  # category -> image name, thumbnail name, width, height
     batch_size = 2000
     print(f"Seeding {args.listings:,} listings from {args.sellers} sellers...")
     bar = ProgressBar(OutputWrapper(sys.stdout), total=args.listings, label="listings")
@@ -234,19 +232,13 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
                 if not plan.photos:
                     continue
                 if plan.category not in shared:
-                    cover = plan.photos[0]
-                    upload = SimpleUploadedFile("cover.jpg", render_photo(cover, 0))
-                    processed = process_listing_image(upload, name_stem=plan.category)
-                    shared[plan.category] = (
-                        default_storage.save(
-                            f"listings/bench/{plan.category}.jpg", processed.image
-                        ),
-                        default_storage.save(
-                            f"listings/bench/{plan.category}-thumb.jpg", processed.thumbnail
-                        ),
-                        processed.width,
-                        processed.height,
-                    )
+                    processed = photo_upload(plan.photos[0], 0)
+                    names = []
+                    for suffix, content in (("", processed.image), ("-thumb", processed.thumbnail)):
+                        name = f"listings/bench/{plan.category}{suffix}.jpg"
+                        default_storage.delete(name)  # left by an earlier --reseed
+                        names.append(default_storage.save(name, content))
+                    shared[plan.category] = (*names, processed.width, processed.height)
                 image, thumbnail, width, height = shared[plan.category]
                 photo_rows.append(
                     ListingImage(
