@@ -306,6 +306,8 @@ class Result:
 
     @property
     def p95(self) -> float:
+        if len(self.times_ms) < 2:
+            return self.times_ms[0]
         return statistics.quantiles(self.times_ms, n=100, method="inclusive")[94]
 
     @property
