@@ -13,7 +13,9 @@ from PIL import Image
 
 from accounts.models import User
 from marketplace.catalog import CATEGORIES
+from marketplace.demo import images as demo_images
 from marketplace.demo import seeding
+from marketplace.demo.generate import build_plan
 from marketplace.demo.progress import ProgressBar
 from marketplace.images import THUMBNAIL_SIZE
 from marketplace.models import Favourite, Listing, ListingImage, Message, Thread
@@ -316,6 +318,14 @@ def test_verbosity_0_prints_nothing_when_no_password_is_new(settings):
     seed(*SMALL, "--no-images")
 
     assert seed(*SMALL, "--no-images", "--reset", "--verbosity", "0") == ""
+
+
+def test_every_kind_of_item_in_a_big_demo_has_its_own_drawing():
+    plan = build_plan(seed=1, users=40, listings=3000)
+
+    kinds = {photo.kind for listing in plan.listings for photo in listing.photos}
+    assert len(kinds) > 60
+    assert kinds <= set(demo_images._DRAWINGS)
 
 
 def test_it_refuses_sizes_that_make_no_demo():
