@@ -6,11 +6,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint format typecheck migrate seed worker benchmarks lock clean help
+.PHONY: install run test test-e2e screenshots lint format typecheck migrate seed worker benchmarks lock clean help
 
 help:
 	@echo "make run         serve http://127.0.0.1:$(PORT) (SQLite, eager tasks, offline model)"
-	@echo "make test        run the whole test suite"
+	@echo "make test        run the test suite (without the browser tests)"
+	@echo "make test-e2e    run the browser tests in Chromium (CHROMIUM_PATH, default /usr/bin/chromium)"
+	@echo "make screenshots retake the screenshots in docs/img/ (needs Chromium too)"
 	@echo "make lint        ruff check, ruff format --check, mypy"
 	@echo "make benchmarks  run every benchmark (needs Postgres: see docs/benchmarks.md)"
 
@@ -29,6 +31,12 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+test-e2e: install
+	$(PY) -m pytest -m e2e tests/e2e
+
+screenshots: install
+	$(PY) docs/screenshots.py
 
 lint: install
 	$(PY) -m ruff check .

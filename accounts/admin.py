@@ -16,4 +16,4 @@ class UserAdmin(DjangoUserAdmin):
         "is_staff",
         "date_joined",
     )
-    list_filter = ("is_staff", "is_superuser", "is_active", "city")
+    list_filter = ("is_staff", "is_superuser", "is_active", "is_demo", "city")

@@ -1,9 +1,15 @@
+from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from .models import User
 
 
 class SignupForm(UserCreationForm):
+    email = forms.EmailField(help_text="Only for account emails; buyers never see it.")
+    city = forms.CharField(
+        max_length=80, required=False, help_text="Pre-filled as the location of your ads."
+    )
+
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email", "city")

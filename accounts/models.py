@@ -8,6 +8,11 @@ class User(AbstractUser):
 
     city = models.CharField(max_length=80, blank=True)
     bio = models.TextField(max_length=500, blank=True)
+    # Marks the people of the demo marketplace, so that `seed_demo --reset` removes exactly
+    # them and what they posted, and never a real account.
+    is_demo = models.BooleanField(
+        default=False, editable=False, help_text="Created by manage.py seed_demo."
+    )
 
     @property
     def display_name(self) -> str:

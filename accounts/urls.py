@@ -5,6 +5,11 @@ from . import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    # Django's LogoutView only accepts POST: the top bar's "Log out" is a small form.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

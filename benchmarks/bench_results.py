@@ -6,7 +6,8 @@
         [--regenerate]
 
 Creates (or reuses) the Postgres database ``BENCH_RESULTS_DATABASE_URL`` (default
-postgres://postgres@127.0.0.1:5432/bazaar_bench_results), migrates it, and writes an experiment
+postgres://postgres@127.0.0.1:5432/bazaar_bench_results; its own, since it empties the experiment
+tables), migrates it, and writes an experiment
 with three metrics (a conversion, a count and a sum, each on its own event) and ``--units``
 exposed units, split between two variants and exposed over 14 days, in one ``INSERT … SELECT
 generate_series`` (no model instances). Events are then added in steps up to each size of
@@ -86,6 +87,9 @@ def main() -> int:
         else {int(size) for size in args.baseline_at.split(",") if size}
     )
 
+    import environ
+
+    environ.Env.read_env(ROOT / ".env", overwrite=False)  # as the settings do
     database_url = os.environ.get("BENCH_RESULTS_DATABASE_URL", DEFAULT_DATABASE_URL)
     _configure_django(database_url)
     load_before = os.getloadavg()

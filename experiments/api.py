@@ -163,15 +163,15 @@ def variant_for_experiment_id(request: HttpRequest, experiment_id: int) -> Assig
 
     None while the experiment is a draft or paused: the flag then answers from its own settings.
     """
-    key = (
-        Experiment.objects.filter(
-            pk=experiment_id,
-            status__in=[Experiment.Status.RUNNING, Experiment.Status.CONCLUDED],
-        )
-        .values_list("key", flat=True)
-        .first()
-    )
-    return variant_for(request, key) if key else None
+    key_cache = f"experiments:key:{experiment_id}"
+    key = cache.get(key_cache)
+    if key is None:
+        key = Experiment.objects.filter(pk=experiment_id).values_list("key", flat=True).first()
+        cache.set(key_cache, key or "", SPEC_CACHE_SECONDS)
+    spec = load_spec(key) if key else None
+    if spec is None or spec.status not in (Experiment.Status.RUNNING, Experiment.Status.CONCLUDED):
+        return None
+    return variant_for(request, key)
 
 
 def _decide(request: HttpRequest, spec: ExperimentSpec) -> Assignment:

@@ -1,0 +1,69 @@
+"""Bazaar's LLM layer: the only package that talks to a model (DESIGN.md, "LLM layer").
+
+The door is small::
+
+    import llm
+
+    result = llm.run("listing_assistant", {"text": ..., "categories": [...]}, target=listing)
+    llm.resolve_prompt("listing_assistant:candidate")
+    llm.move_label("listing_assistant", "production", 3, user=request.user)
+
+and the errors of ``llm.errors`` (``LLMError`` and its subclasses, ``PromptRefError``,
+``LLMInputError``). The names below are imported on first use, because this package is imported
+while Django is still loading its apps, before models can be.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    LLMConnectionError,
+    LLMError,
+    LLMInputError,
+    LLMInvalidOutput,
+    LLMRateLimited,
+    LLMRefusal,
+    LLMRequestRejected,
+    LLMServerError,
+    LLMTimeout,
+    PromptRefError,
+)
+
+if TYPE_CHECKING:
+    from .registry import resolve_prompt
+    from .runner import LLMResult, run
+    from .services import move_label, sync_prompts
+
+_LAZY = {
+    "run": "llm.runner",
+    "LLMResult": "llm.runner",
+    "resolve_prompt": "llm.registry",
+    "move_label": "llm.services",
+    "sync_prompts": "llm.services",
+}
+
+__all__ = [
+    "LLMConnectionError",
+    "LLMError",
+    "LLMInputError",
+    "LLMInvalidOutput",
+    "LLMRateLimited",
+    "LLMRefusal",
+    "LLMRequestRejected",
+    "LLMResult",
+    "LLMServerError",
+    "LLMTimeout",
+    "PromptRefError",
+    "move_label",
+    "resolve_prompt",
+    "run",
+    "sync_prompts",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'llm' has no attribute {name!r}")

@@ -1,8 +1,23 @@
-from django.contrib import admin
-from django.db.models import Count
+import json
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.html import format_html
 
-from .models import Category, Favourite, Listing, ListingImage, Message, Thread
+from .enrichment import queue_enrichment
+from .models import (
+    AssistantSuggestion,
+    Category,
+    EnrichmentJob,
+    Favourite,
+    Listing,
+    ListingImage,
+    Message,
+    ModerationQueueItem,
+    Thread,
+)
+from .services import remove_listing
 
 
 @admin.register(Category)
@@ -47,7 +62,7 @@ class ListingAdmin(admin.ModelAdmin):
         "seller",
         "published_at",
     )
-    list_filter = ("status", "category", "condition", "currency")
+    list_filter = ("status", "moderation", "category", "condition", "currency")
     search_fields = ("title", "description", "city", "seller__username")
     list_select_related = ("category", "seller")
     raw_id_fields = ("seller",)
@@ -99,3 +114,124 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.display(description="message")
     def short_body(self, obj: Message) -> str:
         return obj.body[:80]
+
+
+@admin.register(EnrichmentJob)
+class EnrichmentJobAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "listing",
+        "status",
+        "attempts",
+        "verdict_display",
+        "prompt_version",
+        "queued_at",
+        "finished_at",
+    )
+    list_filter = ("status", "listing__category", "prompt_version")
+    search_fields = ("listing__title", "error")
+    list_select_related = ("listing", "prompt_version__prompt")
+    raw_id_fields = ("listing", "llm_call")
+    readonly_fields = [field.name for field in EnrichmentJob._meta.fields]
+    actions = ["rerun_selected"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="verdict")
+    def verdict_display(self, job: EnrichmentJob) -> str:
+        return job.verdict or "-"
+
+    @admin.action(description="Re-run the selected jobs' listings", permissions=["change"])
+    def rerun_selected(self, request, queryset) -> None:
+        listings = {job.listing for job in queryset.select_related("listing__category")}
+        queued = 0
+        for listing in listings:
+            with transaction.atomic():
+                queued += queue_enrichment(listing, force=True) is not None
+        skipped = len(listings) - queued
+        note = f" ({skipped} no longer live)" if skipped else ""
+        self.message_user(request, f"Queued {queued} enrichment jobs{note}.", messages.SUCCESS)
+
+
+@admin.register(ModerationQueueItem)
+class ModerationQueueAdmin(admin.ModelAdmin):
+    """Listings the enrichment job flagged (still visible) or held (hidden until decided)."""
+
+    list_display = ("title", "moderation", "reasons", "seller", "category", "price", "published_at")
+    list_filter = ("moderation", "category")
+    search_fields = ("title", "description", "seller__username")
+    list_select_related = ("seller", "category")
+    actions = ["approve_selected", "remove_selected"]
+    fields = (
+        "title",
+        "description",
+        "price",
+        "currency",
+        "city",
+        "seller",
+        "moderation",
+        "reasons",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        latest_result = EnrichmentJob.objects.filter(
+            listing=OuterRef("pk"), status=EnrichmentJob.Status.SUCCEEDED
+        ).order_by("-finished_at", "-id")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(moderation__in=[Listing.Moderation.FLAGGED, Listing.Moderation.HELD])
+            .exclude(status=Listing.Status.REMOVED)
+            .annotate(_result=Subquery(latest_result.values("result")[:1]))
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="why")
+    def reasons(self, listing: Listing) -> str:
+        result = getattr(listing, "_result", None) or {}
+        if isinstance(result, str):  # SQLite returns JSON from a subquery as text
+            result = json.loads(result)
+        reasons = (result.get("moderation") or {}).get("reasons") or []
+        return "; ".join(f"{r['code']}: {r['detail']}" for r in reasons) or "-"
+
+    @admin.action(description="Approve: the listing is fine", permissions=["change"])
+    def approve_selected(self, request, queryset) -> None:
+        count = queryset.update(moderation=Listing.Moderation.APPROVED)
+        self.message_user(request, f"Approved {count} listings; held ones are visible again.")
+
+    @admin.action(description="Remove: take the listing down", permissions=["change"])
+    def remove_selected(self, request, queryset) -> None:
+        count = 0
+        for listing in queryset:
+            remove_listing(listing)
+            count += 1
+        self.message_user(request, f"Removed {count} listings.")
+
+
+@admin.register(AssistantSuggestion)
+class AssistantSuggestionAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "user",
+        "prompt_version",
+        "prompt_label",
+        "accepted",
+        "listing",
+        "created_at",
+    )
+    list_filter = ("prompt_label", "prompt_version")
+    search_fields = ("text", "user__username")
+    list_select_related = ("user", "prompt_version__prompt", "listing")
+    raw_id_fields = ("user", "listing", "llm_call")
+    readonly_fields = [field.name for field in AssistantSuggestion._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="accepted")
+    def accepted(self, suggestion: AssistantSuggestion) -> str:
+        return ", ".join(suggestion.accepted_fields) or "-"

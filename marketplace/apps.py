@@ -7,10 +7,14 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Marketplace"
 
     def ready(self) -> None:
+        from llm.offline import register_corpus
+
         from .ab_tests import create_missing_experiments
+        from .llm_corpus import active_listing_texts
 
         post_migrate.connect(create_missing_categories, sender=self)
         post_migrate.connect(create_missing_experiments, sender=self)
+        register_corpus(active_listing_texts)
 
 
 def create_missing_categories(sender, using: str = "default", **kwargs) -> None:

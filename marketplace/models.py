@@ -38,11 +38,14 @@ class Category(models.Model):
 
 class ListingQuerySet(models.QuerySet["Listing"]):
     def active(self) -> ListingQuerySet:
-        return self.filter(status=Listing.Status.ACTIVE)
+        """Live listings that buyers may see (not held back for moderation)."""
+        return self.filter(status=Listing.Status.ACTIVE).exclude(moderation=Listing.Moderation.HELD)
 
     def visible_to(self, user) -> ListingQuerySet:
         """What a person may open: active and sold listings, plus everything of their own."""
-        public = Q(status__in=[Listing.Status.ACTIVE, Listing.Status.SOLD])
+        public = Q(status__in=[Listing.Status.ACTIVE, Listing.Status.SOLD]) & ~Q(
+            moderation=Listing.Moderation.HELD
+        )
         if user.is_authenticated:
             return self.filter(public | Q(seller=user))
         return self.filter(public)
@@ -60,6 +63,13 @@ class ListingQuerySet(models.QuerySet["Listing"]):
         return qs
 
 
+# Single path segments after /listings/<pk>/ that are actions, not slugs; a listing whose title
+# slugifies to one of them gets a prefixed slug so its URL never lands on the action.
+RESERVED_LISTING_SLUGS = frozenset(
+    {"edit", "sold", "delete", "publish", "favourite", "contact", "photos"}
+)
+
+
 class Listing(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -73,6 +83,13 @@ class Listing(models.Model):
         GOOD = "good", "Good"
         FAIR = "fair", "Fair"
         FOR_PARTS = "for_parts", "For parts"
+
+    class Moderation(models.TextChoices):
+        UNSCREENED = "", "Not screened yet"
+        CLEAR = "clear", "Clear"
+        FLAGGED = "flagged", "Flagged for review"  # still visible, in the moderation queue
+        HELD = "held", "Held for review"  # hidden from buyers until a moderator decides
+        APPROVED = "approved", "Approved by a moderator"
 
     class Currency(models.TextChoices):
         EUR = "EUR", "€"
@@ -93,6 +110,9 @@ class Listing(models.Model):
     city = models.CharField(max_length=80)
     attributes = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    moderation = models.CharField(
+        max_length=10, choices=Moderation.choices, default=Moderation.UNSCREENED, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -118,11 +138,17 @@ class Listing(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("listing_detail", args=[self.pk, slugify(self.title)[:60] or "listing"])
+        return reverse("listing_detail", args=[self.pk, self.slug])
+
+    @property
+    def slug(self) -> str:
+        slug = slugify(self.title)[:60].strip("-") or "listing"
+        return f"listing-{slug}" if slug in RESERVED_LISTING_SLUGS else slug
 
     @property
     def is_public(self) -> bool:
-        return self.status in (self.Status.ACTIVE, self.Status.SOLD)
+        visible = self.status in (self.Status.ACTIVE, self.Status.SOLD)
+        return visible and self.moderation != self.Moderation.HELD
 
     @property
     def currency_symbol(self) -> str:
@@ -135,6 +161,8 @@ class Listing(models.Model):
             value = self.attributes.get(spec["key"])
             if value in (None, ""):
                 continue
+            if spec.get("choices"):
+                value = str(value).capitalize()  # choices are lower-case keys: "diesel"
             text = f"{value} {spec['unit']}".strip() if spec.get("unit") else str(value)
             rows.append((spec["label"], text))
         return rows
@@ -192,6 +220,24 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
             )
         )
 
+    def for_inbox(self, user) -> ThreadQuerySet:
+        """A user's conversations, latest first, with all the inbox shows in one query."""
+        last = Message.objects.filter(thread=OuterRef("pk")).order_by("-created_at", "-id")
+        cover = ListingImage.objects.filter(listing=OuterRef("listing_id")).order_by(
+            "position", "id"
+        )
+        return (
+            self.for_user(user)
+            .with_unread_count(user)
+            .select_related("listing", "listing__seller", "buyer")
+            .annotate(
+                last_body=Subquery(last.values("body")[:1]),
+                last_sender_id=Subquery(last.values("sender_id")[:1]),
+                cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
+            )
+            .order_by("-last_message_at", "-id")
+        )
+
 
 class Thread(models.Model):
     """The conversation between one buyer and the seller about one listing."""
@@ -242,3 +288,87 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.body[:40]}"
+
+
+class EnrichmentJob(models.Model):
+    """One background run of the enrichment prompt over a listing, and what came of it.
+
+    The listing itself is never changed by the model: the job stores what the model suggests
+    (category, attributes) for the seller to apply, and its moderation verdict, which can put the
+    listing in the moderation queue. A failed job leaves the listing exactly as it was.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="enrichment_jobs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # sha256 of what the model reads; an unchanged listing is not enriched again.
+    input_hash = models.CharField(max_length=64)
+    prompt_version = models.ForeignKey(
+        "llm.PromptVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    llm_call = models.ForeignKey(
+        "llm.LLMCall", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        indexes = [
+            models.Index(fields=["listing", "-queued_at"], name="enrichment_listing_latest"),
+            models.Index(fields=["status", "queued_at"], name="enrichment_status_queued"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Enrichment of {self.listing_id} ({self.status})"
+
+    @property
+    def verdict(self) -> str:
+        return (self.result.get("moderation") or {}).get("verdict", "")
+
+
+class AssistantSuggestion(models.Model):
+    """One answer of the listing assistant to a seller, and which parts the seller used."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assistant_suggestions"
+    )
+    listing = models.ForeignKey(
+        Listing, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
+    text = models.TextField(max_length=5000, help_text="What the seller wrote.")
+    prompt_version = models.ForeignKey(
+        "llm.PromptVersion", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prompt_label = models.CharField(max_length=40, blank=True)
+    llm_call = models.ForeignKey(
+        "llm.LLMCall", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    output = models.JSONField(default=dict)
+    price_range = models.JSONField(default=dict, blank=True)
+    accepted_fields = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Suggestion {self.pk} for {self.user}"
+
+
+class ModerationQueueItem(Listing):
+    """The moderation queue in the admin: listings the enrichment job flagged or held."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "listing to moderate"
+        verbose_name_plural = "moderation queue"

@@ -17,6 +17,7 @@ from django.db.models.expressions import CombinedExpression
 from .models import Listing, ListingQuerySet
 
 SEARCH_CONFIG = "english"
+USED = "used"  # a condition filter meaning "anything but new" (what "used iphone" asks for)
 
 
 def listing_search_vector() -> CombinedExpression:
@@ -67,7 +68,9 @@ def search_listings(filters: SearchFilters, base: ListingQuerySet | None = None)
         qs = qs.filter(price__lte=filters.max_price)
     if filters.city:
         qs = qs.filter(city__iexact=filters.city.strip())
-    if filters.condition:
+    if filters.condition == USED:
+        qs = qs.exclude(condition__in=[Listing.Condition.NEW, ""])
+    elif filters.condition:
         qs = qs.filter(condition=filters.condition)
 
     sort = filters.effective_sort

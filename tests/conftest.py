@@ -24,6 +24,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(message)
 
 
+# django-waffle's first migration creates its own Flag table (and its links to users and
+# groups) even when WAFFLE_FLAG_MODEL swaps it out, and flush, which empties the tables of the
+# installed models only, then cannot TRUNCATE auth_group or accounts_user on PostgreSQL: the
+# unused tables still reference them (django-waffle issue #317). Transactional tests (the browser
+# tests, real Celery workers) flush after each test, so the test database goes without them.
+SWAPPED_OUT_WAFFLE_TABLES = ("waffle_flag_users", "waffle_flag_groups", "waffle_flag")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for table in SWAPPED_OUT_WAFFLE_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache (waffle, experiments and the LLM cache live there)."""
@@ -51,3 +66,25 @@ def listing(db):
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+# Recognisable, so that a test can prove it is stored and logged nowhere.
+FAKE_OPENAI_KEY = "sk-test-bazaar-fake-key-0123456789abcdef"
+
+
+@pytest.fixture
+def fake_openai(settings):
+    """An OpenAI-compatible server on 127.0.0.1, with the settings pointing at it.
+
+    Script it with ``fake_openai.queue(...)`` (see ``llm.fake_server``); read what the SDK sent
+    in ``fake_openai.requests``.
+    """
+    from llm.fake_server import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        settings.LLM_PROVIDER = "openai"
+        settings.OPENAI_BASE_URL = server.base_url
+        settings.OPENAI_API_KEY = FAKE_OPENAI_KEY
+        settings.LLM_MAX_RETRIES = 0
+        settings.LLM_TIMEOUT_SECONDS = 2.0
+        yield server

@@ -1,13 +1,19 @@
+import io
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import User
-from marketplace.models import Category, Favourite, Listing, Message, Thread
+from marketplace.models import Category, Favourite, Listing, ListingImage, Message, Thread
+
+# Every factory-made user's password, for tests that log in through the form.
+PASSWORD = "correct-horse-battery"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -15,7 +21,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     city = "Berlin"
-    password = factory.django.Password("correct-horse-battery")
+    # Hashed when built, so the row is saved with it (a post-generation set_password would not
+    # be, and force_login sessions would then be flushed as stale on the next request).
+    password = factory.django.Password(PASSWORD)
 
 
 def category(slug: str = "phones") -> Category:
@@ -23,7 +31,7 @@ def category(slug: str = "phones") -> Category:
     return Category.objects.get(slug=slug)
 
 
-class ListingFactory(factory.django.DjangoModelFactory):
+class ListingFactory(factory.django.DjangoModelFactory[Listing]):
     class Meta:
         model = Listing
 
@@ -41,7 +49,28 @@ class ListingFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
-class FavouriteFactory(factory.django.DjangoModelFactory):
+class ListingImageFactory(factory.django.DjangoModelFactory[ListingImage]):
+    class Meta:
+        model = ListingImage
+
+    listing = factory.SubFactory(ListingFactory)
+    image = factory.django.ImageField(width=800, height=600, format="JPEG", filename="photo.jpg")
+    thumbnail = factory.django.ImageField(
+        width=480, height=360, format="JPEG", filename="photo-thumb.jpg"
+    )
+    position = factory.Sequence(lambda n: n)
+
+
+def image_upload(
+    name: str = "photo.png", size: tuple[int, int] = (800, 600), fmt: str = "PNG", mode: str = "RGB"
+) -> SimpleUploadedFile:
+    """An uploaded image file, as a browser would send it."""
+    buffer = io.BytesIO()
+    Image.new(mode, size, (200, 80, 40) if mode == "RGB" else 0).save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+class FavouriteFactory(factory.django.DjangoModelFactory[Favourite]):
     class Meta:
         model = Favourite
 
@@ -49,7 +78,7 @@ class FavouriteFactory(factory.django.DjangoModelFactory):
     listing = factory.SubFactory(ListingFactory)
 
 
-class ThreadFactory(factory.django.DjangoModelFactory):
+class ThreadFactory(factory.django.DjangoModelFactory[Thread]):
     class Meta:
         model = Thread
 
@@ -57,7 +86,7 @@ class ThreadFactory(factory.django.DjangoModelFactory):
     buyer = factory.SubFactory(UserFactory)
 
 
-class MessageFactory(factory.django.DjangoModelFactory):
+class MessageFactory(factory.django.DjangoModelFactory[Message]):
     class Meta:
         model = Message
 

@@ -78,7 +78,8 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Persistent connections: a Celery task or a request must not pay for a new Postgres connection.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -173,6 +174,42 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+# --- LLM ------------------------------------------------------------------------------------
+# See docs/llm.md. Empty values count as unset (docker-compose passes unset variables as "").
+
+OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
+# Any OpenAI-compatible server (Ollama, vLLM, LM Studio, a proxy); empty: api.openai.com.
+OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="")
+LLM_PROVIDER = env("LLM_PROVIDER", default="") or ("openai" if OPENAI_API_KEY else "offline")
+# The model of prompts whose file leaves `model` empty.
+LLM_MODEL = env("LLM_MODEL", default="") or "gpt-4o-mini"
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=30.0)
+# The SDK's own retries (it honours Retry-After). Kept small: the Celery tasks retry with
+# backoff on top, and the two must not multiply.
+LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=1)
+# How long a successful answer is reused for the same prompt version, model and input; 0: never.
+LLM_CACHE_TTL_SECONDS = env.int("LLM_CACHE_TTL_SECONDS", default=7 * 24 * 3600)
+# USD per million tokens. A model missing here has an unknown cost (None), not a zero one.
+LLM_PRICES: dict[str, dict[str, float]] = {
+    "gpt-4o-mini": {"input": 0.15, "output": 0.60},
+    "gpt-4o": {"input": 2.50, "output": 10.00},
+    "gpt-4.1-nano": {"input": 0.10, "output": 0.40},
+    "gpt-4.1-mini": {"input": 0.40, "output": 1.60},
+    "gpt-4.1": {"input": 2.00, "output": 8.00},
+    "offline-v1": {"input": 0.0, "output": 0.0},
+}
+if env("LLM_PRICES", default=""):  # a JSON object in the same shape replaces the table
+    LLM_PRICES = env.json("LLM_PRICES")
+LLM_PROMPTS_DIR = BASE_DIR / "llm" / "prompts"
+# How long a resolved prompt label is reused before the database is asked again. Moving a label
+# clears it in the shared cache at once; with the per-process cache (no Redis), other processes
+# see a move within this time.
+LLM_PROMPT_CACHE_SECONDS = env.int("LLM_PROMPT_CACHE_SECONDS", default=30)
+# The offline model learns categories from at most this many active listings, and rebuilds
+# that classifier at most this often.
+LLM_OFFLINE_CORPUS_SIZE = env.int("LLM_OFFLINE_CORPUS_SIZE", default=5000)
+LLM_OFFLINE_CORPUS_TTL_SECONDS = env.int("LLM_OFFLINE_CORPUS_TTL_SECONDS", default=300)
+
 # --- Feature flags --------------------------------------------------------------------------
 
 WAFFLE_FLAG_MODEL = "experiments.Flag"
@@ -194,3 +231,13 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- AI features ----------------------------------------------------------------------------
+
+# How often one person (user, else visitor) may use each AI endpoint: "N/second|minute|hour|day".
+AI_RATE_LIMITS = {
+    "assistant": env("AI_RATE_LIMIT_ASSISTANT", default="30/hour"),
+    "search": env("AI_RATE_LIMIT_SEARCH", default="120/hour"),
+}
+# Search understanding is on the page's critical path: past this, plain search answers instead.
+AI_SEARCH_TIMEOUT_SECONDS = env.float("AI_SEARCH_TIMEOUT_SECONDS", default=3.0)

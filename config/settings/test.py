@@ -22,3 +22,13 @@ REQUIRE_SERVICES = env.bool("BAZAAR_REQUIRE_SERVICES", default=False)
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Serve static files straight from the source folders, as in development (no collectstatic).
 WHITENOISE_AUTOREFRESH = True
+# Never a real model, whatever the shell exports: tests that need the OpenAI path start the fake
+# server of llm/fake_server.py (the `fake_openai` fixture) and point these settings at it.
+LLM_PROVIDER = "offline"
+OPENAI_API_KEY = ""
+OPENAI_BASE_URL = ""
+LLM_MODEL = "gpt-4o-mini"
+LLM_TIMEOUT_SECONDS = 5.0
+LLM_MAX_RETRIES = 1
+# The offline model reads the listings of each test afresh instead of a classifier built earlier.
+LLM_OFFLINE_CORPUS_TTL_SECONDS = 0

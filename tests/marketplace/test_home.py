@@ -1,7 +1,9 @@
 import pytest
+from django.urls import reverse
 
+from marketplace.catalog import CATEGORIES
 from marketplace.models import Category, Listing
-from tests.factories import ListingFactory
+from tests.factories import ListingFactory, ListingImageFactory, category
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +19,69 @@ def test_every_catalog_category_exists_after_migrate():
 
 
 def test_home_shows_active_listings_only(client):
-    ListingFactory(title="Vintage road bike")
-    ListingFactory(title="Hidden draft", status=Listing.Status.DRAFT)
+    ListingFactory.create(title="Vintage road bike")
+    ListingFactory.create(title="Hidden draft", status=Listing.Status.DRAFT)
     response = client.get("/")
     assert response.status_code == 200
     assert "Vintage road bike" in response.text
     assert "Hidden draft" not in response.text
+
+
+def test_home_has_the_search_box_and_a_tile_with_an_icon_per_category(client):
+    response = client.get(reverse("home"))
+    html = response.text
+    assert 'action="/search/"' in html
+    assert html.count('class="category-tile"') == 10
+    assert 'class="icon icon-laptop"' in html
+    assert 'class="icon icon-stroller"' in html
+    assert reverse("category", args=["real-estate"]) in html
+
+
+def test_the_category_tiles_follow_the_catalogue_order(client):
+    response = client.get(reverse("home"))
+    names = [tile.name for tile in response.context["categories"]]
+    assert names == [spec.name for spec in CATEGORIES]
+
+
+def test_category_tiles_count_active_listings_only(client):
+    ListingFactory.create_batch(3, category=category("vehicles"))
+    ListingFactory.create(category=category("vehicles"), status=Listing.Status.SOLD)
+    ListingFactory.create(category=category("vehicles"), status=Listing.Status.DRAFT)
+    response = client.get(reverse("home"))
+    counts = {tile.slug: tile.active_count for tile in response.context["categories"]}
+    assert counts["vehicles"] == 3
+    assert counts["jobs"] == 0
+    assert "3 ads" in response.text
+
+
+def test_a_card_shows_price_title_city_age_and_cover_photo(client):
+    listing = ListingFactory.create(
+        title="Bosch washing machine", price="1250.00", currency="EUR", city="Leipzig"
+    )
+    ListingImageFactory.create(listing=listing, position=1)
+    cover = ListingImageFactory.create(listing=listing, position=0)
+    html = client.get(reverse("home")).text
+    assert "€1,250" in html
+    assert "Bosch washing machine" in html
+    assert "Leipzig" in html
+    assert "just now" in html
+    assert cover.thumbnail.url in html
+    assert listing.get_absolute_url() in html
+
+
+def test_a_card_without_photos_shows_the_placeholder(client):
+    ListingFactory.create()
+    assert "photo-placeholder" in client.get(reverse("home")).text
+
+
+@pytest.mark.parametrize("listing_count", [2, 12])
+def test_home_runs_the_same_few_queries_whatever_the_number_of_cards(
+    client, user, django_assert_max_num_queries, listing_count
+):
+    for listing in ListingFactory.create_batch(listing_count):
+        ListingImageFactory.create(listing=listing)
+    client.force_login(user)
+    # session, user, categories with counts, top bar categories, listings, unread count
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("home"))
+    assert len(response.context["listings"]) == listing_count

@@ -1,0 +1,393 @@
+"""How fast the LLM layer's hot paths are: the answer cache and the offline model.
+
+    python benchmarks/bench_llm.py [--calls 5000] [--listings 1000]
+
+Target: a cache lookup (hit) and an offline answer for each prompt each take well under a
+millisecond on average. Both are measured against baselines taken in the same run, on the same
+machine: a bare Python function call, and the cheapest database query there is (one value of
+one row, by primary key). The end-to-end ``llm.run`` figures (which add input validation,
+rendering the messages and writing the ``LLMCall`` row) are printed too, for context. As with
+``timeit``, the garbage collector is paused while a figure is measured.
+
+It runs on a throwaway test database made from the configured one (SQLite in memory by default,
+Postgres when ``DATABASE_URL`` points at it), seeded with ``--listings`` active listings for the
+offline model's classifier to learn from, and an OpenAI-compatible fake server on 127.0.0.1 to
+put real answers in the cache. Figures go to stdout and to benchmarks/results/ as JSON. Exits 1
+when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import logging
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache as django_cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+import llm  # noqa: E402
+from llm import cache  # noqa: E402
+from llm.fake_server import FakeOpenAIServer, answer  # noqa: E402
+from llm.models import LLMCall  # noqa: E402
+from llm.offline import answer as offline_answer  # noqa: E402
+from llm.offline import forget_corpus  # noqa: E402
+from llm.registry import resolve_prompt  # noqa: E402
+from llm.schemas import INPUT_SCHEMAS  # noqa: E402
+
+TARGET_US = 1000.0
+OFFLINE_PROMPTS = ("listing_assistant", "listing_enrichment", "search_query")
+created_cache_keys: list[str] = []
+
+# Hand-written inputs, rotated through; they are not an evaluation set.
+ASSISTANT_TEXTS = [
+    "Selling my iPhone 13 mini 256GB, midnight, battery 89%, always in a case. Charger included.",
+    "Audi A4 Avant 2.0 TDI, 2017, 148.000 km, diesel, new brakes, TÜV until 05/2026",
+    "hello, selling our white IKEA wardrobe, 2 doors, 200x100cm, pick up only in Leipzig",
+    "2 room flat for rent in Cologne, 54 m2, balcony, available from March, 850 EUR warm",
+    "Zara wool coat, women, size M, camel, worn a few times, like new",
+    "Stokke Tripp Trapp high chair, natural wood, with baby set, some signs of wear",
+    "Canyon road bike, frame size 56, carbon, Shimano 105, well maintained",
+    "We are looking for a part-time cashier for our bakery, mornings, 14 EUR/hour",
+    "Experienced handyman offers furniture assembly and small repairs, 25 EUR per hour",
+    "BRAND NEW SONY WH-1000XM5 HEADPHONES, SEALED, BLACK!!!",
+]
+ENRICHMENT_LISTINGS = [
+    {"title": "MacBook Air M2 13 inch", "description": "8GB RAM, 256GB, silver, like new.",
+     "price": 850.0, "category": "electronics"},
+    {"title": "PS5 Slim", "description": "Payment by PayPal friends and family only, shipping "
+     "only. Contact me on WhatsApp.", "price": 120.0, "category": "electronics"},
+    {"title": "Dining table, oak", "description": "Seats six, a few scratches.", "price": 200.0,
+     "category": "home-garden"},
+    {"title": "Puppies for sale", "description": "Labrador puppies, vaccinated.", "price": 900.0,
+     "category": "sports-hobbies"},
+    {"title": "Nike Air Force 1, EU 42", "description": "White, worn twice.", "price": 60.0,
+     "category": "fashion"},
+    {"title": "Toyota Yaris 1.0", "description": "2012, 98.000 km, petrol, one owner.",
+     "price": 4900.0, "category": "vehicles"},
+]  # fmt: skip
+SEARCH_QUERIES = [
+    "cheap iphone in berlin under 300",
+    "used mountain bike 300-500 eur munich",
+    "sofa max 200€",
+    "brand new playstation 5",
+    "2 room apartment hamburg",
+    "winter jacket women size m",
+    "baby stroller bugaboo",
+    "part time job cashier",
+]
+
+# Words for the seeded listings the classifier learns from (templates, not real data).
+CORPUS = {
+    "phones": ["iPhone {n} 128GB", "Samsung Galaxy S{n}", "Pixel {n} unlocked", "phone case"],
+    "electronics": ["Laptop {n} inch", "Gaming monitor", "Bluetooth speaker", "PS5 controller"],
+    "vehicles": ["VW Golf {n}", "Winter tyres", "Motorbike helmet", "Opel Corsa diesel"],
+    "home-garden": ["Sofa grey", "Oak dining table", "Garden chairs", "Floor lamp"],
+    "fashion": ["Leather jacket size M", "Sneakers EU {n}", "Summer dress", "Wool coat"],
+    "kids": ["Baby stroller", "LEGO set {n}", "Kids bike", "Car seat"],
+    "sports-hobbies": ["Road bike", "Tennis racket", "Acoustic guitar", "Camping tent"],
+    "real-estate": ["{n} room flat", "Room in shared flat", "Garage for rent", "House"],
+    "jobs": ["Waiter wanted", "Part-time cashier", "Warehouse job", "Barista"],
+    "services": ["Cleaning service", "Moving help", "Math tutoring", "Plumber"],
+}
+
+
+def measure(
+    function: Callable[[], Any], calls: int, setup: Callable[[], Any] | None = None
+) -> dict[str, float]:
+    """Mean, median and 95th percentile of one call, in microseconds, after a warm-up.
+    ``setup`` runs before each call, outside the timing."""
+    for _ in range(min(50, calls)):
+        if setup:
+            setup()
+        function()
+    timings = []
+    clock = time.perf_counter
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(calls):
+            if setup:
+                setup()
+            started = clock()
+            function()
+            timings.append(clock() - started)
+    finally:
+        gc.enable()
+    timings.sort()
+    return {
+        "calls": calls,
+        "mean_us": statistics.fmean(timings) * 1e6,
+        "p50_us": timings[len(timings) // 2] * 1e6,
+        "p95_us": timings[int(len(timings) * 0.95)] * 1e6,
+    }
+
+
+def rotate(items: list[Any]) -> Callable[[], Any]:
+    """Each call takes the next item, round and round."""
+    state = {"next": 0}
+
+    def take() -> Any:
+        item = items[state["next"] % len(items)]
+        state["next"] += 1
+        return item
+
+    return take
+
+
+def offline_call(prompt: str, inputs: list[Any]) -> Callable[[], Any]:
+    """The offline model's answer to the next input, as the provider computes it."""
+    schema = resolve_prompt(prompt).output_schema
+    take = rotate(inputs)
+    return lambda: offline_answer(schema, take())
+
+
+def run_call(prompt: str, inputs: list[Any]) -> Callable[[], Any]:
+    """``llm.run`` of the prompt on the next input, as a caller makes it."""
+    take = rotate([item.model_dump() for item in inputs])
+    return lambda: llm.run(prompt, take(), purpose="bench")
+
+
+def seed_listings(count: int) -> None:
+    from accounts.models import User
+    from marketplace.models import Category, Listing
+
+    seller = User.objects.create_user("bench-seller", password=None)
+    categories = {category.slug: category for category in Category.objects.all()}
+    now = timezone.now()
+    rows = []
+    for index in range(count):
+        slug = list(CORPUS)[index % len(CORPUS)]
+        title = CORPUS[slug][(index // len(CORPUS)) % 4].format(n=index % 15 + 2)
+        rows.append(
+            Listing(
+                seller=seller,
+                category=categories[slug],
+                title=title,
+                description=f"{title}. Good condition, pick up in Berlin.",
+                price=Decimal(10 + index % 500),
+                city="Berlin",
+                status=Listing.Status.ACTIVE,
+                published_at=now,
+            )
+        )
+    Listing.objects.bulk_create(rows, batch_size=500)
+    forget_corpus()
+
+
+def category_options() -> list[dict[str, Any]]:
+    from marketplace.models import Category
+
+    return [
+        {
+            "slug": category.slug,
+            "name": category.name,
+            "attributes": category.attribute_specs,
+            "uses_condition": category.uses_condition,
+        }
+        for category in Category.objects.all()
+    ]
+
+
+def run_benchmarks(calls: int) -> list[dict[str, Any]]:
+    categories = category_options()
+    results: list[dict[str, Any]] = []
+
+    def record(name: str, kind: str, figures: dict[str, float]) -> None:
+        results.append({"name": name, "kind": kind, **figures})
+        print(
+            f"  {name:<58} {figures['mean_us']:>10.1f} µs  "
+            f"(p50 {figures['p50_us']:.1f}, p95 {figures['p95_us']:.1f})",
+            flush=True,
+        )
+
+    print("baselines")
+    record("bare function call", "baseline", measure(lambda: None, calls))
+
+    # The cache needs answers from a model: a fake OpenAI-compatible server gives them.
+    search_input = {"query": SEARCH_QUERIES[0], "categories": categories}
+    with (
+        FakeOpenAIServer(default=answer(_search_answer())) as server,
+        override_settings(
+            LLM_PROVIDER="openai",
+            OPENAI_API_KEY="sk-bench-not-a-real-key",
+            OPENAI_BASE_URL=server.base_url,
+            LLM_MAX_RETRIES=0,
+        ),
+    ):
+        first = llm.run("search_query", search_input, purpose="bench")
+        pk = first.call.pk
+        record(
+            "one database query (a value by primary key)",
+            "baseline",
+            measure(
+                lambda: LLMCall.objects.filter(pk=pk).values_list("status", flat=True).first(),
+                calls,
+            ),
+        )
+
+        print("cache")
+        key = first.call.cache_key
+        created_cache_keys.append(f"llm:answer:{key}")
+        record(
+            "cache lookup, hit (Django cache)", "target", measure(lambda: cache.lookup(key), calls)
+        )
+
+        record(
+            "cache lookup, hit (database layer: the fast one emptied)",
+            "context",
+            measure(
+                lambda: cache.lookup(key),
+                calls,
+                setup=lambda: django_cache.delete(f"llm:answer:{key}"),
+            ),
+        )
+        record(
+            "llm.run served from the cache (validation, LLMCall row)",
+            "context",
+            measure(lambda: llm.run("search_query", search_input, purpose="bench"), calls // 5),
+        )
+        uncached_calls = 100
+        record(
+            "llm.run through the SDK to the fake server (no delay)",
+            "context",
+            measure(
+                lambda: llm.run("search_query", search_input, use_cache=False, purpose="bench"),
+                uncached_calls,
+            ),
+        )
+        assert len(server.requests) >= uncached_calls  # the uncached calls did go out
+
+    print("offline model (the answer itself, from a validated input)")
+    offline_inputs = {
+        "listing_assistant": [
+            INPUT_SCHEMAS["ListingAssistantInput"].model_validate(
+                {"text": text, "categories": categories}
+            )
+            for text in ASSISTANT_TEXTS
+        ],
+        "listing_enrichment": [
+            INPUT_SCHEMAS["ListingEnrichmentInput"].model_validate(
+                {
+                    "listing": listing,
+                    "categories": categories,
+                    "price_reference": {"median": 400.0, "count": 12},
+                }
+            )
+            for listing in ENRICHMENT_LISTINGS
+        ],
+        "search_query": [
+            INPUT_SCHEMAS["SearchQueryInput"].model_validate(
+                {"query": query, "categories": categories}
+            )
+            for query in SEARCH_QUERIES
+        ],
+    }
+    for name, inputs in offline_inputs.items():
+        record(f"offline {name}", "target", measure(offline_call(name, inputs), calls))
+
+    print("offline model through llm.run (validation, rendering, LLMCall row)")
+    for name, inputs in offline_inputs.items():
+        record(f"llm.run offline {name}", "context", measure(run_call(name, inputs), calls // 5))
+    return results
+
+
+def _search_answer() -> dict[str, Any]:
+    return {
+        "keywords": ["iphone"],
+        "category": "phones",
+        "min_price": None,
+        "max_price": 300,
+        "city": "Berlin",
+        "condition": None,
+        "sort": "price_asc",
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--calls", type=int, default=5000, help="calls per measurement")
+    parser.add_argument("--listings", type=int, default=1000, help="listings to learn from")
+    args = parser.parse_args()
+    for noisy in ("httpx2", "openai", "llm"):  # a line per request would drown the figures
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    # Keys of our own, so that a shared Redis neither serves this throwaway database the site's
+    # entries nor keeps ours (they are deleted at the end).
+    django_cache.key_prefix = f"{django_cache.key_prefix}bench-llm"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        seed_listings(args.listings)
+        print(
+            f"Bazaar LLM benchmark: {args.calls} calls per figure, {args.listings} listings, "
+            f"{connection.vendor}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
+        )
+        results = run_benchmarks(args.calls)
+    finally:
+        django_cache.delete_many(
+            [f"llm:prompt:{name}:production" for name in OFFLINE_PROMPTS] + created_cache_keys
+        )
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    baselines = {result["name"]: result["mean_us"] for result in results}
+    query_us = baselines["one database query (a value by primary key)"]
+    call_us = baselines["bare function call"]
+    print("\nratios to the baselines (mean per call)")
+    for result in results:
+        result["vs_query"] = result["mean_us"] / query_us
+        result["vs_function_call"] = result["mean_us"] / call_us
+        print(
+            f"  {result['name']:<58} {result['vs_query']:>7.2f}× a query   "
+            f"{result['vs_function_call']:>9.0f}× a function call"
+        )
+    missed = [r for r in results if r["kind"] == "target" and r["mean_us"] >= TARGET_US]
+    for result in missed:
+        print(f"MISSED: {result['name']} takes {result['mean_us']:.0f} µs (target < 1000 µs)")
+    if not missed:
+        print(f"\nall targets met: every cache lookup and offline answer under {TARGET_US:.0f} µs")
+
+    report = {
+        "benchmark": "bench_llm",
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "database": connection.vendor,
+        "cache_backend": settings.CACHES["default"]["BACKEND"],
+        "calls": args.calls,
+        "listings": args.listings,
+        "target_us": TARGET_US,
+        "results": results,
+    }
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench_llm-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(report, indent=2))
+    print(f"written to {path.relative_to(ROOT)}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,440 @@
+"""The prompt registry and the call log in Django's admin.
+
+Versions are read-only (they are synced from files); labels move only through the "move" form
+or the "point a label" action, both of which record who moved what; calls are a read-only log
+with totals for the current filter.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+
+from .forms import DiffForm, MoveLabelForm, PointLabelForm
+from .models import LLMCall, Prompt, PromptLabel, PromptLabelMove, PromptVersion
+from .services import move_label
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PromptLabelInline(ReadOnlyInline):
+    model = PromptLabel
+    fields = ("name", "version", "updated_at")
+    readonly_fields = fields
+
+
+class PromptVersionInline(ReadOnlyInline):
+    model = PromptVersion
+    fields = ("number", "content_hash", "model", "temperature", "max_tokens", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(Prompt)
+class PromptAdmin(admin.ModelAdmin):
+    list_display = ("name", "description", "version_count", "label_summary")
+    search_fields = ("name", "description")
+    readonly_fields = ("name", "description", "created_at")
+    inlines = [PromptLabelInline, PromptVersionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Prompt]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_versions=Count("versions", distinct=True))
+            .prefetch_related("labels__version")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # prompts come from llm/prompts/ through sync_prompts
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="versions", ordering="_versions")
+    def version_count(self, obj: Prompt) -> int:
+        return obj._versions  # type: ignore[attr-defined]
+
+    @admin.display(description="labels")
+    def label_summary(self, obj: Prompt) -> str:
+        return ", ".join(f"{label.name} → v{label.version.number}" for label in obj.labels.all())
+
+
+def version_text(version: PromptVersion) -> list[str]:
+    """Everything that makes a version behave as it does, as lines to diff."""
+    settings_lines = [
+        f"model = {version.model or '(settings.LLM_MODEL)'}",
+        f"temperature = {version.temperature}",
+        f"max_tokens = {version.max_tokens}",
+        f"input_schema = {version.input_schema}",
+        f"output_schema = {version.output_schema}",
+    ]
+    schema = json.dumps(version.output_json_schema, indent=2, sort_keys=True)
+    return [
+        *settings_lines,
+        "",
+        "[system]",
+        *version.system_template.strip("\n").splitlines(),
+        "",
+        "[user]",
+        *version.user_template.strip("\n").splitlines(),
+        "",
+        "[output JSON schema]",
+        *schema.splitlines(),
+    ]
+
+
+def diff_lines(old: PromptVersion, new: PromptVersion) -> list[tuple[str, str]]:
+    """(css class, line) of a unified diff with three lines of context."""
+    lines = []
+    for line in difflib.unified_diff(
+        version_text(old), version_text(new), str(old), str(new), lineterm="", n=3
+    ):
+        if line.startswith(("---", "+++")):
+            kind = "header"
+        elif line.startswith("@@"):
+            kind = "hunk"
+        elif line.startswith("+"):
+            kind = "added"
+        elif line.startswith("-"):
+            kind = "removed"
+        else:
+            kind = "context"
+        lines.append((kind, line))
+    return lines
+
+
+@admin.register(PromptVersion)
+class PromptVersionAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "prompt",
+        "number",
+        "short_hash",
+        "model",
+        "labels_here",
+        "created_at",
+    )
+    list_filter = ("prompt",)
+    list_select_related = ("prompt",)
+    search_fields = ("prompt__name", "content_hash")
+    ordering = ("prompt__name", "-number")
+    actions = ["compare_two", "point_label"]
+    fields = (
+        "prompt",
+        "number",
+        "content_hash",
+        "model",
+        "temperature",
+        "max_tokens",
+        "input_schema",
+        "output_schema",
+        "system_template",
+        "user_template",
+        "pretty_schema",
+        "source_path",
+        "source_text",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PromptVersion]:
+        return super().get_queryset(request).prefetch_related("labels")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # immutable: new content is a new version
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="labels")
+    def labels_here(self, obj: PromptVersion) -> str:
+        return ", ".join(label.name for label in obj.labels.all())
+
+    @admin.display(description="output JSON schema")
+    def pretty_schema(self, obj: PromptVersion) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.output_json_schema, indent=2))
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "diff/", self.admin_site.admin_view(self.diff_view), name="llm_promptversion_diff"
+            ),
+            *super().get_urls(),
+        ]
+
+    def diff_view(self, request: HttpRequest) -> HttpResponse:
+        """Two versions side by side as a unified diff of everything that affects behaviour."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = DiffForm(request.GET or None)
+        lines: list[tuple[str, str]] = []
+        if form.is_valid():
+            lines = diff_lines(form.cleaned_data["old"], form.cleaned_data["new"])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Compare prompt versions",
+            "form": form,
+            "lines": lines,
+            "compared": form.is_valid(),
+        }
+        return TemplateResponse(request, "admin/llm/promptversion/diff.html", context)
+
+    @admin.action(description="Compare the two selected versions")
+    def compare_two(
+        self, request: HttpRequest, queryset: QuerySet[PromptVersion]
+    ) -> HttpResponse | None:
+        versions = list(queryset.order_by("prompt__name", "number")[:3])
+        if len(versions) != 2:
+            self.message_user(request, "Select exactly two versions.", messages.WARNING)
+            return None
+        url = reverse("admin:llm_promptversion_diff")
+        return HttpResponseRedirect(f"{url}?old={versions[0].pk}&new={versions[1].pk}")
+
+    @admin.action(description="Point a label at the selected version")
+    def point_label(
+        self, request: HttpRequest, queryset: QuerySet[PromptVersion]
+    ) -> HttpResponse | None:
+        if not request.user.has_perm("llm.change_promptlabel"):
+            raise PermissionDenied
+        versions = list(queryset.select_related("prompt")[:2])
+        if len(versions) != 1:
+            self.message_user(request, "Select exactly one version.", messages.WARNING)
+            return None
+        version = versions[0]
+        form = PointLabelForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            moved = move_label(
+                version.prompt.name,
+                form.cleaned_data["label"],
+                version,
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+            label = f"{version.prompt.name}:{form.cleaned_data['label']}"
+            if moved is None:
+                self.message_user(request, f"{label} already points at {version}.")
+            else:
+                self.message_user(request, f"{label} now points at {version}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Point a label at {version}",
+            "form": form,
+            "version": version,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/llm/promptversion/point_label.html", context)
+
+
+class PromptLabelMoveInline(ReadOnlyInline):
+    model = PromptLabelMove
+    fields = ("moved_at", "from_version", "to_version", "moved_by", "note")
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(PromptLabel)
+class PromptLabelAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "prompt", "name", "version", "updated_at", "move_link")
+    list_filter = ("prompt", "name")
+    list_select_related = ("prompt", "version__prompt")
+    readonly_fields = ("prompt", "name", "version", "updated_at")
+    inlines = [PromptLabelMoveInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a new label is pointed from a version ("Point a label" action)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # labels move through move_view, which records the move
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # code resolves labels; removing one would break it at run time
+
+    @admin.display(description="")
+    def move_link(self, obj: PromptLabel) -> str:
+        url = reverse("admin:llm_promptlabel_move", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Move</a>', url)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name="llm_promptlabel_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("llm.change_promptlabel"):
+            raise PermissionDenied
+        label = get_object_or_404(PromptLabel.objects.select_related("prompt", "version"), pk=pk)
+        form = MoveLabelForm(
+            request.POST or None, prompt=label.prompt, initial={"version": label.version}
+        )
+        if request.method == "POST" and form.is_valid():
+            moved = move_label(
+                label.prompt.name,
+                label.name,
+                form.cleaned_data["version"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+            if moved is None:
+                self.message_user(request, f"{label} already points at that version.")
+            else:
+                self.message_user(
+                    request, f"{label} moved from {moved.from_version} to {moved.to_version}."
+                )
+            return HttpResponseRedirect(reverse("admin:llm_promptlabel_change", args=[label.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Move {label}",
+            "label": label,
+            "form": form,
+            "moves": label.moves.select_related("from_version", "to_version", "moved_by")[:20],
+        }
+        return TemplateResponse(request, "admin/llm/promptlabel/move.html", context)
+
+
+@admin.register(LLMCall)
+class LLMCallAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "prompt_version",
+        "purpose",
+        "provider_label",
+        "status",
+        "cached",
+        "input_tokens",
+        "output_tokens",
+        "cost",
+        "latency",
+    )
+    list_filter = (
+        ("prompt_version__prompt", admin.RelatedFieldListFilter),
+        "prompt_version",
+        "status",
+        "provider",
+        "cached",
+        "purpose",
+    )
+    list_select_related = ("prompt_version__prompt",)
+    search_fields = ("error", "response_id", "cache_key", "input_hash")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fields = (
+        "created_at",
+        "prompt_version",
+        "provider",
+        "model",
+        "endpoint",
+        "purpose",
+        "target_link",
+        "status",
+        "error",
+        "cached",
+        "input_tokens",
+        "output_tokens",
+        "cost",
+        "latency_ms",
+        "response_id",
+        "pretty_messages",
+        "raw_output",
+        "pretty_parsed_output",
+        "pretty_input",
+        "pretty_context",
+        "input_hash",
+        "cache_key",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context is not None and "cl" in context:
+            # The totals of the current filter, in one aggregate query.
+            context["totals"] = context["cl"].queryset.totals()
+        return response
+
+    @admin.display(description="latency", ordering="latency_ms")
+    def latency(self, obj: LLMCall) -> str:
+        return f"{obj.latency_ms:,.1f} ms"
+
+    @admin.display(description="for")
+    def target_link(self, obj: LLMCall) -> str:
+        if obj.content_type is None:
+            return "-"
+        target = obj.target
+        if target is None:
+            return f"{obj.content_type} #{obj.object_id} (deleted)"
+        try:
+            url = reverse(
+                f"admin:{obj.content_type.app_label}_{obj.content_type.model}_change",
+                args=[obj.object_id],
+            )
+        except NoReverseMatch:  # a model without an admin page
+            return str(target)
+        return format_html('<a href="{}">{}</a>', url, target)
+
+    @staticmethod
+    def _json(value: Any) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False))
+
+    @admin.display(description="messages")
+    def pretty_messages(self, obj: LLMCall) -> str:
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong></p><pre style='white-space:pre-wrap'>{}</pre>",
+            ((message.get("role", ""), message.get("content", "")) for message in obj.messages),
+        )
+
+    @admin.display(description="parsed output")
+    def pretty_parsed_output(self, obj: LLMCall) -> str:
+        return self._json(obj.parsed_output) if obj.parsed_output is not None else "-"
+
+    @admin.display(description="input")
+    def pretty_input(self, obj: LLMCall) -> str:
+        return self._json(obj.input)
+
+    @admin.display(description="context")
+    def pretty_context(self, obj: LLMCall) -> str:
+        return self._json(obj.context)

@@ -1,0 +1,191 @@
+"""The one module that talks to a model over the network, through the openai SDK.
+
+It speaks OpenAI Chat Completions with a strict JSON-schema response format, so it works with any
+compatible server (``OPENAI_BASE_URL``: OpenAI, Ollama, vLLM, LM Studio, a proxy). The SDK's own
+retries are kept to ``LLM_MAX_RETRIES`` (it honours Retry-After); every failure comes out as one of
+the typed errors of ``llm.errors``. The API key is handed to the SDK and to nothing else: error
+texts are scrubbed of it before they reach a log or the database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import openai
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from openai.types.chat import ChatCompletion
+
+from .errors import (
+    LLMConnectionError,
+    LLMError,
+    LLMInvalidOutput,
+    LLMRateLimited,
+    LLMRequestRejected,
+    LLMServerError,
+    LLMTimeout,
+)
+from .providers import CompletionRequest, ProviderReply
+
+DEFAULT_ENDPOINT = "api.openai.com"
+# Servers echo keys back in error messages, masked or not ("Incorrect API key provided: sk-…").
+_KEY_LIKE = re.compile(r"\b(sk|key|api[-_]?key)-[A-Za-z0-9_*.\-]{6,}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _sdk_client(api_key: str, base_url: str, timeout: float, max_retries: int) -> openai.OpenAI:
+    """One SDK client (and its connection pool) per configuration, shared across calls."""
+    return openai.OpenAI(
+        api_key=api_key,
+        base_url=base_url or None,
+        timeout=timeout,
+        max_retries=max_retries,
+    )
+
+
+def endpoint_of(base_url: str) -> str:
+    """host[:port] of a base URL, without any user:password part."""
+    if not base_url:
+        return DEFAULT_ENDPOINT
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds the server asked us to wait (``retry-after-ms`` or ``retry-after``), if any."""
+    for header, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(header) if headers is not None else None
+        if value is None:
+            continue
+        try:
+            seconds = float(value) / divisor
+        except ValueError:
+            continue
+        if seconds >= 0:
+            return seconds
+    return None
+
+
+@dataclass(frozen=True)
+class OpenAIProvider:
+    api_key: str
+    base_url: str
+    timeout: float
+    max_retries: int
+    name: str = "openai"
+    cacheable: bool = True
+
+    @classmethod
+    def from_settings(cls) -> OpenAIProvider:
+        if not settings.OPENAI_API_KEY:
+            raise ImproperlyConfigured(
+                "LLM_PROVIDER is openai but OPENAI_API_KEY is empty "
+                "(a local OpenAI-compatible server that needs no key accepts any value)"
+            )
+        return cls(
+            api_key=settings.OPENAI_API_KEY,
+            base_url=settings.OPENAI_BASE_URL,
+            timeout=float(settings.LLM_TIMEOUT_SECONDS),
+            max_retries=int(settings.LLM_MAX_RETRIES),
+        )
+
+    def __repr__(self) -> str:  # the dataclass default would print the key
+        return f"OpenAIProvider(endpoint={self.endpoint!r})"
+
+    @property
+    def endpoint(self) -> str:
+        return endpoint_of(self.base_url)
+
+    def model_for(self, requested: str) -> str:
+        return requested
+
+    def redact(self, text: str) -> str:
+        if self.api_key:
+            text = text.replace(self.api_key, "[redacted]")
+        return _KEY_LIKE.sub("[redacted]", text)
+
+    def complete(self, request: CompletionRequest) -> ProviderReply:
+        timeout = request.timeout or self.timeout
+        retries = 0 if request.timeout else self.max_retries
+        client = _sdk_client(self.api_key, self.base_url, timeout, retries)
+        params: dict[str, Any] = {
+            "model": request.model,
+            "messages": request.messages,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": request.schema_name,
+                    "schema": request.json_schema,
+                    "strict": True,
+                },
+            },
+        }
+        if request.temperature is not None:
+            params["temperature"] = request.temperature
+        if request.max_tokens is not None:
+            # `max_tokens` rather than `max_completion_tokens`: every compatible server knows it.
+            params["max_tokens"] = request.max_tokens
+
+        try:
+            response = client.chat.completions.with_raw_response.create(**params)
+        except openai.APITimeoutError:
+            message = f"no answer within {timeout:g} s ({retries} retries allowed)"
+            raise LLMTimeout(message) from None
+        except openai.APIConnectionError as exc:
+            raise LLMConnectionError(
+                self.redact(f"cannot reach {self.endpoint}: {exc.__cause__ or exc}")
+            ) from None
+        except openai.APIStatusError as exc:
+            raise self._status_error(exc) from None
+        try:
+            completion = response.parse()
+        except ValueError:  # a 200 whose body is not JSON
+            raise LLMInvalidOutput(
+                f"{self.endpoint} answered with a body that is not JSON",
+                raw_output=self.redact(response.http_response.text[:2000]),
+            ) from None
+
+        if not isinstance(completion, ChatCompletion):
+            raise LLMInvalidOutput(
+                f"{self.endpoint} answered with something other than a chat completion",
+                raw_output=self.redact(str(completion)[:2000]),
+            )
+        usage = completion.usage
+        input_tokens = usage.prompt_tokens if usage else 0
+        output_tokens = usage.completion_tokens if usage else 0
+        if not completion.choices:
+            return ProviderReply(
+                content=None,
+                finish_reason="no_choices",
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                response_id=completion.id or "",
+            )
+        choice = completion.choices[0]
+        return ProviderReply(
+            content=choice.message.content,
+            refusal=choice.message.refusal,
+            finish_reason=choice.finish_reason or "",
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            response_id=(completion.id or "")[:100],
+        )
+
+    def _status_error(self, exc: openai.APIStatusError) -> LLMError:
+        body = exc.body
+        detail = body.get("message") if isinstance(body, dict) else body
+        text = self.redact(f"HTTP {exc.status_code} from {self.endpoint}: {detail or exc.message}")
+        text = text[:1000]
+        retry_after = _retry_after(exc.response.headers)
+        if exc.status_code == 429:
+            return LLMRateLimited(text, retry_after=retry_after)
+        if exc.status_code >= 500:
+            return LLMServerError(text, retry_after=retry_after)
+        if exc.status_code == 408:
+            return LLMTimeout(text, retry_after=retry_after)
+        return LLMRequestRejected(text)

@@ -1,0 +1,81 @@
+"""The interface every model provider implements, and choosing one from the settings.
+
+Two providers exist: ``openai`` (``llm.client``: the OpenAI Chat Completions wire format, so any
+compatible server) and ``offline`` (``llm.offline``: rules and statistics, no network). Both take
+the same request and give the same kind of reply; validating that reply is the caller's job
+(``llm.runner``), so an offline answer is checked exactly like a model's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from .schemas import PromptInput
+
+PROVIDERS = ("openai", "offline")
+
+
+@dataclass(frozen=True)
+class CompletionRequest:
+    messages: list[dict[str, str]]
+    model: str
+    temperature: float | None
+    max_tokens: int | None
+    schema_name: str
+    json_schema: dict[str, Any]
+    # The validated input itself: the offline model works from it rather than from the text.
+    input: PromptInput | None = None
+    # A caller's deadline in seconds (search answers while the buyer waits): one attempt within
+    # it, no SDK retries. None: LLM_TIMEOUT_SECONDS with LLM_MAX_RETRIES.
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class ProviderReply:
+    """What came back: the answer's text (or a refusal), why it stopped, and what it used."""
+
+    content: str | None
+    refusal: str | None = None
+    finish_reason: str = "stop"
+    input_tokens: int = 0
+    output_tokens: int = 0
+    response_id: str = ""
+
+
+class Provider(Protocol):
+    @property
+    def name(self) -> str:
+        """``openai`` or ``offline``."""
+
+    @property
+    def cacheable(self) -> bool:
+        """Whether answers are worth caching: yes for a paid, slow API; no for the offline
+        model, which answers faster than a cache lookup and learns as the listings change."""
+
+    @property
+    def endpoint(self) -> str:
+        """host[:port] of the server, for the log and the UI; empty for a local model."""
+
+    def model_for(self, requested: str) -> str:
+        """The model that will answer when ``requested`` is asked for."""
+
+    def complete(self, request: CompletionRequest) -> ProviderReply:
+        """An answer, or an ``LLMError`` subclass for a failed call."""
+
+
+def get_provider(name: str | None = None) -> Provider:
+    """The provider called ``name``, or the one of ``settings.LLM_PROVIDER``."""
+    name = name or settings.LLM_PROVIDER
+    if name == "offline":
+        from .offline import OfflineProvider
+
+        return OfflineProvider()
+    if name == "openai":
+        from .client import OpenAIProvider
+
+        return OpenAIProvider.from_settings()
+    raise ImproperlyConfigured(f"LLM provider {name!r} is not one of {', '.join(PROVIDERS)}")

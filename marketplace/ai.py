@@ -1,0 +1,296 @@
+"""The AI features as the marketplace uses them: what goes into each prompt, what comes out.
+
+Three features, each one function over ``llm.run``:
+
+- ``suggest_listing``: the listing assistant (seller's rough text → title, description, category,
+  attributes), plus a price range computed from comparable listings, never from the model;
+- ``enrichment_input`` / ``enrich``: the background enrichment job's prompt (marketplace/tasks.py);
+- ``understand_query``: search understanding (free text → filters and keywords).
+
+The model's output is data: ``llm`` validates it against the schema and the allowed categories,
+and the templates escape it. Nothing here writes a listing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils.functional import cached_property
+
+import llm
+from llm.models import LLMCall, PromptVersion
+
+from .models import Category, Listing
+
+CITIES_CACHE_SECONDS = 600
+COMPARABLES_LIMIT = 400
+MIN_COMPARABLES = 3
+
+
+# --- What every prompt gets -----------------------------------------------------------------
+
+
+def category_options() -> list[dict[str, Any]]:
+    """The categories a model may answer with, and their attributes, as the prompts take them."""
+    return [
+        {
+            "slug": category.slug,
+            "name": category.name,
+            "uses_condition": category.uses_condition,
+            "attributes": category.attribute_specs,
+        }
+        for category in Category.objects.all()
+    ]
+
+
+def known_cities() -> list[str]:
+    """The cities that active listings are in, so search understanding can only pick real ones."""
+    cities = cache.get("marketplace:known-cities")
+    if cities is None:
+        cities = sorted(
+            set(Listing.objects.active().values_list("city", flat=True).distinct()[:500])
+        )
+        cache.set("marketplace:known-cities", cities, CITIES_CACHE_SECONDS)
+    return cities
+
+
+# --- Listing assistant ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriceRange:
+    """What comparable active listings ask: the middle half of their prices, and how many."""
+
+    low: Decimal
+    median: Decimal
+    high: Decimal
+    count: int
+    currency: str = Listing.Currency.EUR
+    basis: str = ""  # what made them comparable: "Apple iPhone 12 in Phones"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "low": str(self.low),
+            "median": str(self.median),
+            "high": str(self.high),
+            "count": self.count,
+            "currency": self.currency,
+            "basis": self.basis,
+        }
+
+
+def comparable_price_range(
+    category_slug: str | None,
+    attributes: dict[str, Any],
+    *,
+    currency: str = Listing.Currency.EUR,
+    exclude_pk: int | None = None,
+) -> PriceRange | None:
+    """The interquartile price range of comparable active listings, or None with too few.
+
+    Comparable means same category and currency, narrowed by the most telling attributes the
+    suggestion has (brand and model, or make and model), as long as enough listings remain.
+    """
+    if not category_slug:
+        return None
+    base = Listing.objects.active().filter(category__slug=category_slug, currency=currency)
+    if exclude_pk:
+        base = base.exclude(pk=exclude_pk)
+    category_name = Category.objects.filter(slug=category_slug).values_list("name", flat=True)
+    narrowing = [
+        (key, attributes[key])
+        for key in ("brand", "make", "model", "type")
+        if attributes.get(key) not in (None, "")
+    ]
+    # Try the narrowest match first and widen until there are enough comparables.
+    for size in range(len(narrowing), -1, -1):
+        conditions = Q()
+        for key, value in narrowing[:size]:
+            conditions &= Q(**{f"attributes__{key}__iexact": str(value)})
+        prices = list(
+            base.filter(conditions)
+            .order_by("-published_at")
+            .values_list("price", flat=True)[:COMPARABLES_LIMIT]
+        )
+        if len(prices) >= MIN_COMPARABLES:
+            low, median, high = statistics.quantiles(prices, n=4, method="inclusive")
+            described = " ".join(str(value) for _, value in narrowing[:size])
+            basis = (
+                f"{described} in {category_name.first()}" if described else category_name.first()
+            )
+            return PriceRange(
+                low=_round_price(low),
+                median=_round_price(median),
+                high=_round_price(high),
+                count=len(prices),
+                currency=currency,
+                basis=basis or "",
+            )
+    return None
+
+
+def _round_price(value: Decimal | float) -> Decimal:
+    """Prices people would write: whole euros, to 5 above 100, to 50 above 2,000."""
+    value = Decimal(str(value))
+    step = Decimal(50) if value >= 2000 else Decimal(5) if value >= 100 else Decimal(1)
+    return (value / step).quantize(Decimal(1)) * step
+
+
+@dataclass
+class Suggestion:
+    title: str
+    description: str
+    category: str | None
+    attributes: dict[str, Any]
+    condition: str | None
+    price_range: PriceRange | None
+    provider_label: str
+    prompt_version: PromptVersion
+    call: LLMCall
+
+    @cached_property
+    def category_object(self) -> Category | None:
+        return Category.objects.filter(slug=self.category).first() if self.category else None
+
+    @property
+    def attribute_rows(self) -> list[tuple[str, Any]]:
+        """(label, value) of the suggested attributes, in the category's order."""
+        specs = self.category_object.attribute_specs if self.category_object else []
+        order = [spec["key"] for spec in specs]
+        labels = {spec["key"]: spec["label"] for spec in specs}
+        keys = sorted(self.attributes, key=lambda k: order.index(k) if k in order else len(order))
+        return [(labels.get(key, key), self.attributes[key]) for key in keys]
+
+
+def suggest_listing(
+    text: str, *, prompt_label: str = "production", context: dict | None = None
+) -> Suggestion:
+    """Ask the listing assistant (the given label of its prompt) about a seller's rough text.
+
+    Raises ``llm.LLMError`` when the model fails; the caller shows a friendly message.
+    """
+    result = llm.run(
+        f"listing_assistant:{prompt_label}",
+        {"text": text, "categories": category_options()},
+        purpose="assistant",
+        context=context or {},
+    )
+    output = result.output
+    attributes = output.attribute_dict()
+    return Suggestion(
+        title=output.title,
+        description=output.description,
+        category=output.category,
+        attributes=attributes,
+        condition=output.condition,
+        price_range=comparable_price_range(output.category, attributes),
+        provider_label=result.provider_label,
+        prompt_version=result.version,
+        call=result.call,
+    )
+
+
+# --- Enrichment -----------------------------------------------------------------------------
+
+
+def enrichment_input(listing: Listing, *, with_price_reference: bool = True) -> dict[str, Any]:
+    """What the enrichment prompt reads about a listing (and nothing the model wrote).
+
+    The price reference (what comparable listings ask) lets the screening notice a price far too
+    low for the item, a common scam pattern.
+    """
+    reference = None
+    if with_price_reference:
+        reference = comparable_price_range(
+            listing.category.slug,
+            listing.attributes,
+            currency=listing.currency,
+            exclude_pk=listing.pk,
+        )
+    return {
+        "categories": category_options(),
+        "listing": {
+            "title": listing.title,
+            "description": listing.description,
+            "price": float(listing.price),
+            "currency": listing.currency,
+            "city": listing.city,
+            "category": listing.category.slug,
+            "condition": listing.condition,
+            "attributes": listing.attributes,
+        },
+        "price_reference": (
+            {"median": float(reference.median), "count": reference.count} if reference else None
+        ),
+    }
+
+
+def content_hash(payload: dict[str, Any]) -> str:
+    """sha256 of the listing part of an enrichment input: what the seller wrote.
+
+    The price reference is left out on purpose: it moves as other listings come and go, and an
+    unchanged listing must not be sent to the model again because its neighbours changed.
+    """
+    canonical = json.dumps(payload["listing"], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- Search understanding -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnderstoodQuery:
+    keywords: str
+    category: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    city: str | None = None
+    condition: str | None = None  # "new" or "used"
+    sort: str | None = None
+    provider_label: str = ""
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(
+            value is not None
+            for value in (
+                self.category,
+                self.min_price,
+                self.max_price,
+                self.city,
+                self.condition,
+                self.sort,
+            )
+        )
+
+
+def understand_query(query: str, *, timeout: float | None = None) -> UnderstoodQuery:
+    """Turn a buyer's free text into filters and keywords. Raises ``llm.LLMError`` on failure."""
+    result = llm.run(
+        "search_query",
+        {"query": query, "categories": category_options(), "cities": known_cities()},
+        purpose="search",
+        timeout=timeout,
+    )
+    output = result.output
+    return UnderstoodQuery(
+        keywords=" ".join(output.keywords),
+        category=output.category,
+        min_price=_decimal(output.min_price),
+        max_price=_decimal(output.max_price),
+        city=output.city,
+        condition=output.condition,
+        sort=output.sort,
+        provider_label=result.provider_label,
+    )
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))

@@ -1,0 +1,129 @@
+"""``manage.py seed_demo``: fill the database with a believable demo marketplace.
+
+Idempotent: on a database that already has the demo it changes nothing and says so, so that
+``make run`` and the web container can run it at every start. ``--reset`` removes exactly the
+demo (people marked ``is_demo`` and what they posted) and seeds it again.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import User
+from marketplace.demo.generate import build_plan
+from marketplace.demo.progress import ProgressBar
+from marketplace.demo.seeding import (
+    ADMIN_USERNAME,
+    create_admin,
+    delete_demo_data,
+    demo_counts,
+    seed_demo_data,
+)
+
+DEV_ADMIN_PASSWORD = "bazaar-admin"
+DEV_SELLER_PASSWORD = "bazaar-demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed a demo marketplace: people, listings with photos, favourites and conversations, "
+        "plus a staff account 'admin'. Does nothing if the demo is already there. With DEBUG "
+        "on, the admin password is 'bazaar-admin' and demo sellers share 'bazaar-demo'; with "
+        "DEBUG off, the admin gets a random password that is printed once (even at "
+        "--verbosity 0) and demo sellers cannot log in. DEMO_ADMIN_PASSWORD overrides the "
+        "admin password."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=42, help="Same seed, same demo.")
+        parser.add_argument("--listings", type=int, default=360)
+        parser.add_argument("--users", type=int, default=36)
+        parser.add_argument("--no-images", action="store_true", help="Skip drawing photos.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo data first, then seed again."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["listings"] < 1 or options["users"] < 2:
+            raise CommandError("Ask for at least 1 listing and 2 users.")
+        self.verbosity = options["verbosity"]
+        started = time.monotonic()
+
+        if options["reset"]:
+            deleted = delete_demo_data()
+            self._say(f"Deleted the demo data: {deleted}.")
+        elif User.objects.filter(is_demo=True).exists():
+            self._say(
+                f"The demo data is already there ({demo_counts()}); nothing to do. "
+                "Use --reset to rebuild it."
+            )
+            self._admin()
+            self._seller_login()
+            return
+
+        plan = build_plan(options["seed"], options["users"], options["listings"])
+        with_photos = not options["no_images"]
+        self._say(
+            f"Seeding {len(plan.users)} users and {len(plan.listings)} listings"
+            f"{' with photos' if with_photos else ''} (seed {options['seed']})..."
+        )
+        bar = ProgressBar(
+            self.stdout, total=len(plan.listings), label="listings", enabled=self.verbosity > 0
+        )
+        counts = seed_demo_data(
+            plan,
+            with_photos=with_photos,
+            seller_password=DEV_SELLER_PASSWORD if settings.DEBUG else None,
+            progress=bar.update,
+        )
+        bar.finish()
+        self._say(f"Seeded {counts} in {time.monotonic() - started:.1f} s.", self.style.SUCCESS)
+        self._admin()
+        self._seller_login()
+
+    def _admin(self) -> None:
+        from_env = os.environ.get("DEMO_ADMIN_PASSWORD", "")
+        if settings.DEBUG:
+            password = from_env or DEV_ADMIN_PASSWORD
+        else:
+            password = from_env or secrets.token_urlsafe(12)
+        if create_admin(password):
+            message = f"Admin login: {ADMIN_USERNAME} / {password}  (at /admin/)"
+            if settings.DEBUG:
+                self._say(message)
+            elif from_env:
+                self._say(f"Created '{ADMIN_USERNAME}' with the password in DEMO_ADMIN_PASSWORD.")
+            else:
+                # Whatever the verbosity: a random password is shown this once and never again.
+                self.stdout.write(f"{message}. Note it now: it is not shown again.")
+            return
+        admin = User.objects.get(username=ADMIN_USERNAME)
+        if settings.DEBUG and admin.check_password(password):
+            self._say(f"Admin login: {ADMIN_USERNAME} / {password}  (at /admin/)")
+        else:
+            self._say(
+                f"The account '{ADMIN_USERNAME}' already exists. To set a new password: "
+                f"python manage.py changepassword {ADMIN_USERNAME}"
+            )
+
+    def _seller_login(self) -> None:
+        seller = User.objects.filter(is_demo=True, last_name__gt="").order_by("pk").first()
+        if seller is None:
+            return
+        if seller.has_usable_password():
+            self._say(
+                f"Demo sellers log in with the password '{DEV_SELLER_PASSWORD}', "
+                f"for example as '{seller.username}'."
+            )
+        else:
+            self._say("Demo sellers cannot log in (their passwords are unusable with DEBUG off).")
+
+    def _say(self, message: str, style: Any = None) -> None:
+        if self.verbosity > 0:
+            self.stdout.write(message, style)

@@ -1,0 +1,257 @@
+"""Every write the marketplace makes, one ``verb_noun`` function each, in a transaction.
+
+Views validate input, call one of these and render or redirect. ``create_listing``,
+``update_listing`` and ``publish_listing`` are the only places that save a listing's content or
+put it live, so side effects of "a listing was published or edited" belong in them: each queues
+the enrichment job (on commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from accounts.models import User
+
+from .ai import Suggestion
+from .enrichment import queue_enrichment
+from .images import ProcessedImage
+from .models import AssistantSuggestion, Favourite, Listing, ListingImage, Message, Thread
+
+EDITABLE_FIELDS = (
+    "title",
+    "category",
+    "price",
+    "currency",
+    "condition",
+    "city",
+    "description",
+    "attributes",
+)
+
+
+def _set_fields(listing: Listing, fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable listing fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(listing, name, value)
+
+
+def _go_live(listing: Listing) -> None:
+    listing.status = Listing.Status.ACTIVE
+    if listing.published_at is None:  # the first publication dates the listing; edits don't
+        listing.published_at = timezone.now()
+
+
+@transaction.atomic
+def create_listing(
+    seller: User,
+    fields: Mapping[str, Any],
+    *,
+    photos: Sequence[ProcessedImage] = (),
+    publish: bool = False,
+) -> Listing:
+    """A new listing with its photos, live at once when ``publish``, else a draft."""
+    listing = Listing(seller=seller, status=Listing.Status.DRAFT)
+    _set_fields(listing, fields)
+    if publish:
+        _go_live(listing)
+    listing.save()
+    add_listing_photos(listing, photos)
+    queue_enrichment(listing)
+    return listing
+
+
+@transaction.atomic
+def update_listing(
+    listing: Listing,
+    fields: Mapping[str, Any],
+    *,
+    photos: Sequence[ProcessedImage] = (),
+    status: str | None = None,
+) -> Listing:
+    """Save a seller's edits and new photos.
+
+    ``status`` may move the listing live (``active``) or take it offline (``draft``); ``None``
+    keeps the status it has.
+    """
+    if listing.status == Listing.Status.REMOVED:
+        raise ValidationError("This listing was deleted and can no longer be edited.")
+    _set_fields(listing, fields)
+    if status == Listing.Status.ACTIVE:
+        _go_live(listing)
+    elif status == Listing.Status.DRAFT:
+        listing.status = Listing.Status.DRAFT
+    elif status is not None:
+        raise ValueError(f"update_listing cannot set the status {status!r}")
+    listing.save()
+    add_listing_photos(listing, photos)
+    queue_enrichment(listing)  # a no-op for drafts and for edits that change nothing it reads
+    return listing
+
+
+@transaction.atomic
+def publish_listing(listing: Listing) -> Listing:
+    """Put a draft live; ``published_at`` is set the first time only."""
+    if listing.status != Listing.Status.DRAFT:
+        raise ValidationError("Only a draft can be published.")
+    _go_live(listing)
+    listing.save(update_fields=["status", "published_at", "updated_at"])
+    queue_enrichment(listing)
+    return listing
+
+
+@transaction.atomic
+def mark_listing_sold(listing: Listing) -> Listing:
+    if listing.status != Listing.Status.ACTIVE:
+        raise ValidationError("Only a live listing can be marked as sold.")
+    listing.status = Listing.Status.SOLD
+    listing.save(update_fields=["status", "updated_at"])
+    return listing
+
+
+@transaction.atomic
+def remove_listing(listing: Listing) -> Listing:
+    """Take a listing down for good. The row stays: buyers' conversations point at it."""
+    listing.status = Listing.Status.REMOVED
+    listing.save(update_fields=["status", "updated_at"])
+    return listing
+
+
+@transaction.atomic
+def add_listing_photos(listing: Listing, photos: Sequence[ProcessedImage]) -> list[ListingImage]:
+    """Append photos after the existing ones (the first photo of a listing is its cover)."""
+    if not photos:
+        return []
+    existing = listing.images.aggregate(count=Count("id"), last=Max("position"))
+    if existing["count"] + len(photos) > settings.LISTING_IMAGES_PER_LISTING:
+        raise ValidationError(
+            f"A listing can have at most {settings.LISTING_IMAGES_PER_LISTING} photos."
+        )
+    next_position = 0 if existing["last"] is None else existing["last"] + 1
+    saved = []
+    for offset, photo in enumerate(photos):
+        image = ListingImage(
+            listing=listing,
+            position=next_position + offset,
+            width=photo.width,
+            height=photo.height,
+        )
+        image.image.save(photo.image.name or "photo.jpg", photo.image, save=False)
+        image.thumbnail.save(photo.thumbnail.name or "photo-thumb.jpg", photo.thumbnail, save=False)
+        image.save()
+        saved.append(image)
+    return saved
+
+
+@transaction.atomic
+def remove_listing_photo(image: ListingImage) -> None:
+    """Delete a photo; its files go once the deletion is committed."""
+    storage = image.image.storage
+    names = [name for name in (image.image.name, image.thumbnail.name) if name]
+    image.delete()
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+
+
+@transaction.atomic
+def make_cover_photo(image: ListingImage) -> None:
+    """Move a photo to the front; the others keep their order behind it."""
+    others = list(image.listing.images.exclude(pk=image.pk).order_by("position", "id"))
+    image.position = 0
+    for position, other in enumerate(others, start=1):
+        other.position = position
+    ListingImage.objects.bulk_update([image, *others], ["position"])
+
+
+@transaction.atomic
+def toggle_favourite(user: User, listing: Listing) -> bool:
+    """Save or unsave a listing for a user; returns whether it is now a favourite."""
+    deleted, _ = Favourite.objects.filter(user=user, listing=listing).delete()
+    if deleted:
+        return False
+    Favourite.objects.get_or_create(user=user, listing=listing)
+    return True
+
+
+@transaction.atomic
+def send_message(*, listing: Listing, buyer: User, sender: User, body: str) -> Message:
+    """Post a message in the conversation between ``buyer`` and the listing's seller.
+
+    The first message from a buyer opens the thread (one per listing and buyer); later ones,
+    from either side, continue it.
+    """
+    if buyer.pk == listing.seller_id:
+        raise ValidationError("You can't send a message about your own listing.")
+    if sender.pk not in (buyer.pk, listing.seller_id):
+        raise ValidationError("Only the buyer and the seller can write in this conversation.")
+    thread = Thread.objects.filter(listing=listing, buyer=buyer).first()
+    if thread is None:
+        if listing.status != Listing.Status.ACTIVE:
+            raise ValidationError("This listing is no longer available.")
+        thread, _ = Thread.objects.get_or_create(listing=listing, buyer=buyer)
+    message = Message.objects.create(thread=thread, sender=sender, body=body)
+    thread.last_message_at = message.created_at
+    thread.save(update_fields=["last_message_at"])
+    return message
+
+
+@transaction.atomic
+def mark_thread_read(thread: Thread, reader: User) -> int:
+    """Mark what the other party wrote in a thread as read by ``reader``; returns how many."""
+    return (
+        thread.messages.filter(read_at__isnull=True)
+        .exclude(sender=reader)
+        .update(read_at=timezone.now())
+    )
+
+
+def record_suggestion(
+    user: User, text: str, suggestion: Suggestion, *, prompt_label: str
+) -> AssistantSuggestion:
+    """Keep what the assistant answered, and with which prompt version, for the seller."""
+    return AssistantSuggestion.objects.create(
+        user=user,
+        text=text,
+        prompt_version=suggestion.prompt_version,
+        prompt_label=prompt_label,
+        llm_call=suggestion.call,
+        output={
+            "title": suggestion.title,
+            "description": suggestion.description,
+            "category": suggestion.category,
+            "attributes": suggestion.attributes,
+            "condition": suggestion.condition,
+        },
+        price_range=suggestion.price_range.as_dict() if suggestion.price_range else {},
+    )
+
+
+@transaction.atomic
+def accept_suggestion_field(suggestion: AssistantSuggestion, field: str) -> bool:
+    """Note that the seller used ``field`` of the suggestion; False if it was noted before."""
+    locked = AssistantSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if field in locked.accepted_fields:
+        return False
+    locked.accepted_fields = [*locked.accepted_fields, field]
+    locked.save(update_fields=["accepted_fields"])
+    return True
+
+
+def link_suggestion(listing: Listing, suggestion_id: str | None) -> None:
+    """Tie the seller's latest assistant suggestion to the listing it helped write."""
+    if suggestion_id and suggestion_id.isdigit():
+        AssistantSuggestion.objects.filter(
+            pk=int(suggestion_id), user=listing.seller, listing__isnull=True
+        ).update(listing=listing)

@@ -1,0 +1,112 @@
+"""Template helpers for the marketplace pages: icons, prices, ages, stored-file URLs."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+
+from django import template
+from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+
+from marketplace.models import Category, EnrichmentJob, Listing
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+
+ICON_NAME = re.compile(r"^[a-z0-9-]+$")
+
+
+@lru_cache(maxsize=128)
+def _icon_markup(name: str) -> str:
+    """The SVG of ``static/icons/<name>.svg`` ready to inline, or "" if there is none.
+
+    Inlined rather than linked with <img> so the icon takes the text colour (``currentColor``)
+    and costs no extra request.
+    """
+    path = finders.find(f"icons/{name}.svg") if ICON_NAME.match(name) else None
+    if not path:
+        # Category icons are editable in the admin: a typo there must not break every page.
+        logger.warning("No icon named %r in static/icons/", name)
+        return ""
+    with open(path, encoding="utf-8") as file:
+        svg = file.read()
+    opening, body = svg[svg.index("<svg") + len("<svg") :].split(">", 1)
+    # Lucide's own class and fixed 24px size make way for ours (CSS sizes icons to the text).
+    opening = re.sub(r'\s(class|width|height)="[^"]*"', "", opening)
+    attributes = f'class="icon icon-{name}" aria-hidden="true" focusable="false"'
+    return f"<svg {attributes}{opening}>{body}".strip()
+
+
+@register.simple_tag
+def icon(name: str) -> SafeString:
+    """``{% icon "heart" %}``: an inline Lucide icon from static/icons/, sized by CSS."""
+    return mark_safe(_icon_markup(str(name)))
+
+
+def format_price(amount: Decimal, symbol: str) -> str:
+    """€1,250 or €12.50: thousands separators, and cents only when there are any."""
+    if amount == 0:
+        return "Free"
+    digits = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"{symbol}{digits}"
+
+
+@register.filter
+def price(listing: Listing) -> str:
+    """``{{ listing|price }}``: the listing's price with its currency symbol."""
+    return format_price(listing.price, listing.currency_symbol)
+
+
+@register.filter
+def ago(value: datetime | None) -> str:
+    """ "3 hours ago", "2 weeks ago": one unit is enough to judge how fresh a listing is."""
+    if value is None:
+        return ""
+    if timezone.now() - value < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(value, depth=1)} ago"
+
+
+@register.filter
+def media_url(name: str | None) -> str:
+    """The URL of a stored file from its name (what ``for_cards`` annotates as a thumbnail)."""
+    return default_storage.url(name) if name else ""
+
+
+@register.simple_tag
+def money(amount: Decimal | str | float, currency: str = Listing.Currency.EUR) -> str:
+    """``{% money range.low range.currency %}``: an amount with its currency's symbol."""
+    symbol = dict(Listing.Currency.choices).get(currency, currency)
+    return format_price(Decimal(str(amount)), symbol)
+
+
+@register.filter
+def condition_label(value: str) -> str:
+    """``like_new`` → "Like new"."""
+    return dict(Listing.Condition.choices).get(value, value)
+
+
+@register.filter
+def category_name(slug: str) -> str:
+    return Category.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
+
+
+@register.filter
+def missing_attributes(job: EnrichmentJob, listing: Listing) -> list[tuple[str, object]]:
+    """(label, value) of attributes the enrichment job found that the listing does not state."""
+    if job.result.get("category") != listing.category.slug:
+        return []
+    labels = {spec["key"]: spec["label"] for spec in listing.category.attribute_specs}
+    found = job.result.get("attributes") or {}
+    return [
+        (labels.get(key, key), value)
+        for key, value in found.items()
+        if listing.attributes.get(key) in (None, "")
+    ]

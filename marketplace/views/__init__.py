@@ -1,0 +1,1 @@
+"""The marketplace pages, by area: browsing, selling, favourites, messaging."""

@@ -1,0 +1,98 @@
+"""The listing assistant on the post and edit forms (htmx partials, no page reload)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+from waffle import flag_is_active
+
+import llm
+from experiments.api import track, variant_for
+
+from .. import ab_tests, ai, ratelimit, services
+from ..models import AssistantSuggestion
+from .common import AuthenticatedHttpRequest
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 5000
+ACCEPTABLE_FIELDS = ("title", "description", "category", "attributes", "condition", "price")
+FAILURE_MESSAGES = {
+    "timeout": "The assistant took too long to answer.",
+    "rate_limited": "The assistant is busy right now.",
+    "invalid_output": "The assistant gave an answer we could not use.",
+    "refusal": "The assistant declined to help with this text.",
+}
+
+
+def assistant_enabled(request: HttpRequest) -> bool:
+    """Whether this seller gets the assistant: the ``ai_listing_assistant`` flag, which follows
+    the experiment while it runs (and records the seller's exposure)."""
+    return bool(flag_is_active(request, ab_tests.AI_LISTING_ASSISTANT))
+
+
+def prompt_label_for(request: HttpRequest) -> str:
+    """Which label of the assistant's prompt answers this seller (``listing_prompt_version``)."""
+    return variant_for(request, ab_tests.LISTING_PROMPT_VERSION).get("prompt_label", "production")
+
+
+@login_required
+@require_POST
+def assistant_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not assistant_enabled(request):
+        raise Http404("The assistant is not available.")
+    text = request.POST.get("text", "").strip()
+    context: dict = {"text": text}
+    if not text:
+        context["problem"] = "Write a few words about your item first, then ask again."
+        return render(request, "marketplace/_assistant_result.html", context)
+    if len(text) > MAX_TEXT:
+        context["problem"] = f"That is a long text: keep it under {MAX_TEXT:,} characters."
+        return render(request, "marketplace/_assistant_result.html", context)
+    decision = ratelimit.hit(request, "assistant")
+    if not decision.allowed:
+        context["problem"] = (
+            "You have asked the assistant for a lot of suggestions. "
+            f"Please try again in {decision.wait_text}, or fill in the form yourself."
+        )
+        return render(request, "marketplace/_assistant_result.html", context)
+
+    label = prompt_label_for(request)
+    track(request, ab_tests.AI_SUGGESTION_REQUESTED, prompt_label=label)
+    try:
+        suggestion = ai.suggest_listing(
+            text, prompt_label=label, context={"experiment_label": label}
+        )
+    except llm.LLMError as error:
+        log.warning("Listing assistant failed for user %s: %s", request.user.pk, error.message)
+        context["problem"] = (
+            f"{FAILURE_MESSAGES.get(error.status, 'The assistant could not answer.')} "
+            "Your text is still here: try again, or fill in the form yourself."
+        )
+        return render(request, "marketplace/_assistant_result.html", context)
+    record = services.record_suggestion(request.user, text, suggestion, prompt_label=label)
+    context.update({"suggestion": suggestion, "record": record})
+    return render(request, "marketplace/_assistant_result.html", context)
+
+
+@login_required
+@require_POST
+def assistant_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The seller used one part of a suggestion (the page already filled it in)."""
+    suggestion = get_object_or_404(AssistantSuggestion, pk=pk, user=request.user)
+    field = request.POST.get("field", "")
+    if field not in ACCEPTABLE_FIELDS:
+        return HttpResponse(status=400)
+    if services.accept_suggestion_field(suggestion, field):
+        track(
+            request,
+            ab_tests.AI_SUGGESTION_ACCEPTED,
+            idempotency_key=f"suggestion:{suggestion.pk}:{field}",
+            field=field,
+            prompt_label=suggestion.prompt_label,
+        )
+    return HttpResponse(status=204)

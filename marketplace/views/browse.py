@@ -1,0 +1,169 @@
+"""What buyers see: the home page, categories, search, listings and sellers' profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from waffle import flag_is_active
+
+from accounts.models import User
+from experiments.api import track
+
+from .. import ab_tests, understanding
+from ..forms import MessageForm, SearchForm
+from ..models import Category, Favourite, Listing, Thread
+from ..search import search_listings
+from .common import paginate, safe_next
+
+HOME_FRESH_LISTINGS = 12
+SIMILAR_LISTINGS = 4
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # Explicitly ordered: Django leaves Meta.ordering out of queries that GROUP BY.
+    categories = Category.objects.annotate(
+        active_count=Count("listings", filter=Q(listings__status=Listing.Status.ACTIVE))
+    ).order_by("position", "name")
+    fresh = Listing.objects.active().for_cards(request.user).order_by("-published_at", "-id")
+    return render(
+        request,
+        "marketplace/home.html",
+        {"categories": categories, "listings": fresh[:HOME_FRESH_LISTINGS]},
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    outcome = understanding.understand(request)
+    if outcome.redirect_to:
+        return redirect(outcome.redirect_to)
+    form = SearchForm(request.GET, categories=Category.objects.all())
+    response, page_obj = _render_results(
+        request,
+        form,
+        category=None,
+        extra={
+            "chips": understanding.chips(request),
+            "understood_from": request.GET.get(understanding.FROM, ""),
+            "literal_url": understanding.literal_search_url(request),
+            "search_note": outcome.note,
+            "smart_search": _smart_search_state(request),
+        },
+    )
+    if page_obj.number == 1:  # a search is counted once, not once per page
+        results = page_obj.paginator.count
+        properties: dict[str, Any] = {
+            "q": request.GET.get("q", "")[:200],
+            "results": results,
+            "understood": understanding.FROM in request.GET,
+        }
+        track(request, ab_tests.SEARCH, **properties)
+        if results == 0:
+            track(request, ab_tests.SEARCH_NO_RESULTS, **properties)
+    return response
+
+
+def _smart_search_state(request: HttpRequest) -> str:
+    """ "on" or "off" for visitors who have smart search (to show the switch), else ""."""
+    if not request.GET.get("q") and understanding.FROM not in request.GET:
+        return ""
+    if not flag_is_active(request, ab_tests.AI_SEARCH):
+        return ""
+    return "off" if request.COOKIES.get(understanding.COOKIE) == "off" else "on"
+
+
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    form = SearchForm(request.GET, categories=(), fixed_category=category)
+    return _render_results(request, form, category=category)[0]
+
+
+def _render_results(
+    request: HttpRequest, form: SearchForm, category: Category | None, extra: dict | None = None
+) -> tuple[HttpResponse, Page]:
+    filters = form.to_filters()
+    results = search_listings(filters, base=Listing.objects.for_cards(request.user))
+    page_obj = paginate(request, results)
+    context = {"form": form, "filters": filters, "category": category, "page_obj": page_obj}
+    return render(request, "marketplace/search.html", context | (extra or {})), page_obj
+
+
+@require_POST
+def smart_search_switch(request: HttpRequest) -> HttpResponse:
+    """The buyer's switch for search understanding, kept in a cookie for a year."""
+    response = redirect(safe_next(request, reverse("search")))
+    if request.POST.get("smart") == "off":
+        response.set_cookie(understanding.COOKIE, "off", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(understanding.COOKIE)
+    return response
+
+
+def listing_redirect(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/listings/<pk>/``: the short link, sent on to the canonical URL with the slug."""
+    listing = get_object_or_404(Listing.objects.visible_to(request.user), pk=pk)
+    return redirect(listing, permanent=True)
+
+
+def listing_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    listing = get_object_or_404(
+        Listing.objects.visible_to(request.user).select_related("category", "seller"), pk=pk
+    )
+    if slug != listing.slug:
+        return redirect(listing, permanent=True)
+    if listing.seller_id != request.user.pk:
+        track(request, ab_tests.LISTING_VIEW, listing_id=listing.pk)
+    return render_listing_detail(request, listing)
+
+
+def render_listing_detail(
+    request: HttpRequest, listing: Listing, contact_form: MessageForm | None = None
+) -> HttpResponse:
+    """The listing page; the contact view renders it again with its form's errors."""
+    user = request.user
+    is_owner = user.is_authenticated and listing.seller_id == user.pk
+    enrichment = listing.enrichment_jobs.order_by("-queued_at", "-id").first() if is_owner else None
+    thread = None
+    is_favourite = False
+    if user.is_authenticated and not is_owner:
+        thread = Thread.objects.filter(listing=listing, buyer=user).first()
+        is_favourite = Favourite.objects.filter(user=user, listing=listing).exists()
+    similar = (
+        Listing.objects.active()
+        .filter(category=listing.category_id)
+        .exclude(pk=listing.pk)
+        .for_cards(user)
+        .order_by("-published_at", "-id")[:SIMILAR_LISTINGS]
+    )
+    return render(
+        request,
+        "marketplace/listing_detail.html",
+        {
+            "listing": listing,
+            "enrichment": enrichment,
+            "images": list(listing.images.all()),
+            "is_owner": is_owner,
+            "is_favourite": is_favourite,
+            "thread": thread,
+            "contact_form": contact_form or MessageForm(),
+            "seller": listing.seller,
+            "seller_active_count": listing.seller.listings.active().count(),
+            "similar": similar,
+        },
+    )
+
+
+def seller_profile(request: HttpRequest, username: str) -> HttpResponse:
+    seller = get_object_or_404(User, username=username, is_active=True)
+    listings = seller.listings.active().for_cards(request.user).order_by("-published_at", "-id")
+    page_obj = paginate(request, listings)
+    return render(
+        request,
+        "marketplace/seller_profile.html",
+        {"seller": seller, "page_obj": page_obj, "seller_active_count": page_obj.paginator.count},
+    )

@@ -1,0 +1,80 @@
+// The listing assistant: "Use" buttons copy a suggestion into the listing form, and tell the
+// server which parts the seller used. The form itself is never submitted by this script.
+(function () {
+  "use strict";
+
+  var FIELDS = { title: "id_title", description: "id_description", price: "id_price", condition: "id_condition" };
+
+  function form() { return document.getElementById("listing-form"); }
+
+  function setValue(element, value) {
+    if (!element) return false;
+    element.value = value;
+    element.dispatchEvent(new Event("input", { bubbles: true }));
+    element.classList.add("filled-by-ai");
+    return true;
+  }
+
+  function accept(suggestion, field) {
+    var token = form().querySelector("[name=csrfmiddlewaretoken]").value;
+    var body = new URLSearchParams({ field: field });
+    fetch(suggestion.dataset.acceptUrl, {
+      method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": token },
+    });
+  }
+
+  function fillAttributes() {
+    var attributes = JSON.parse(document.getElementById("suggestion-attributes").textContent);
+    Object.keys(attributes).forEach(function (key) {
+      setValue(document.getElementById("id_attr_" + key), attributes[key]);
+    });
+  }
+
+  // Choosing a category swaps its attribute fields in (htmx); run `then` once they are there.
+  function useCategory(slug, then) {
+    var select = document.getElementById("id_category");
+    if (select.value === slug) { if (then) then(); return; }
+    if (then) {
+      document.body.addEventListener("htmx:afterSettle", function done(event) {
+        if (event.detail.target.id !== "category-fields") return;
+        document.body.removeEventListener("htmx:afterSettle", done);
+        then();
+      });
+    }
+    setValue(select, slug);
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function use(button) {
+    var suggestion = button.closest("[data-suggestion]");
+    document.getElementById("id_suggestion").value = suggestion.dataset.suggestion;
+    var buttons = button.dataset.use === "all"
+      ? Array.from(suggestion.querySelectorAll("[data-use]:not([data-use=all])"))
+      : [button];
+    var fields = buttons.map(function (b) { return b.dataset.use; });
+    var categoryButton = suggestion.querySelector("[data-use=category]");
+    // Attributes belong to their category: using them uses the category too.
+    if (fields.indexOf("attributes") >= 0 && categoryButton && fields.indexOf("category") < 0) {
+      buttons.push(categoryButton);
+      fields.push("category");
+    }
+    function fill() {
+      buttons.forEach(function (part) {
+        var field = part.dataset.use;
+        if (field === "attributes") fillAttributes();
+        else if (FIELDS[field]) setValue(document.getElementById(FIELDS[field]), part.dataset.value);
+        accept(suggestion, field);
+        part.textContent = "Used";
+        part.disabled = true;
+      });
+      if (button.dataset.use === "all") { button.textContent = "Used"; button.disabled = true; }
+    }
+    if (fields.indexOf("category") >= 0) useCategory(categoryButton.dataset.value, fill);
+    else fill();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-suggestion] [data-use]");
+    if (button && form()) use(button);
+  });
+})();

@@ -1,0 +1,60 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import ListingFactory, ListingImageFactory, category
+
+pytestmark = pytest.mark.django_db
+
+
+def test_category_page_lists_that_category_only(client):
+    ListingFactory.create(title="Golf GTI", category=category("vehicles"))
+    ListingFactory.create(title="iPhone 13", category=category("phones"))
+    response = client.get(reverse("category", args=["vehicles"]))
+    assert response.status_code == 200
+    assert "<h1>Vehicles</h1>" in response.text
+    assert [listing.title for listing in response.context["page_obj"]] == ["Golf GTI"]
+
+
+def test_category_page_filters_and_sorts_within_the_category(client):
+    vehicles = category("vehicles")
+    ListingFactory.create(title="Cheap car", category=vehicles, price="900", city="Bremen")
+    ListingFactory.create(title="Dear car", category=vehicles, price="9000", city="Bremen")
+    ListingFactory.create(title="Far car", category=vehicles, price="500", city="Ulm")
+    ListingFactory.create(title="Phone in Bremen", category=category("phones"), city="Bremen")
+    response = client.get(
+        reverse("category", args=["vehicles"]), {"city": "Bremen", "sort": "price_desc"}
+    )
+    assert [listing.title for listing in response.context["page_obj"]] == ["Dear car", "Cheap car"]
+
+
+def test_category_page_has_no_category_picker_in_its_filters(client):
+    response = client.get(reverse("category", args=["phones"]))
+    assert 'id="id_category"' not in response.text
+
+
+def test_categories_without_condition_hide_the_condition_filter(client):
+    assert 'id="id_condition"' not in client.get(reverse("category", args=["jobs"])).text
+    assert 'id="id_condition"' in client.get(reverse("category", args=["phones"])).text
+
+
+def test_unknown_category_is_404(client):
+    assert client.get(reverse("category", args=["spaceships"])).status_code == 404
+
+
+def test_category_page_shows_filter_errors_instead_of_failing(client):
+    response = client.get(reverse("category", args=["phones"]), {"max_price": "cheap"})
+    assert response.status_code == 200
+    assert "Enter a number." in response.text
+
+
+@pytest.mark.parametrize("per_page", [3, 20])
+def test_category_page_runs_a_bounded_number_of_queries(
+    client, settings, django_assert_max_num_queries, per_page
+):
+    settings.LISTINGS_PER_PAGE = per_page
+    for listing in ListingFactory.create_batch(per_page):
+        ListingImageFactory.create(listing=listing)
+    # category, count, listings, top bar categories
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("category", args=["phones"]))
+    assert len(response.context["page_obj"]) == per_page

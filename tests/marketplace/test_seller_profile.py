@@ -1,0 +1,44 @@
+import pytest
+from django.urls import reverse
+
+from marketplace.models import Listing
+from tests.factories import ListingFactory, ListingImageFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_shows_the_seller_card_and_their_active_listings(client):
+    seller = UserFactory.create(username="marta", city="Kiel", bio="Moving abroad, selling it all.")
+    ListingFactory.create(seller=seller, title="Bookshelf")
+    ListingFactory.create(seller=seller, title="Secret draft", status=Listing.Status.DRAFT)
+    ListingFactory.create(title="Someone else's lamp")
+    response = client.get(reverse("seller_profile", args=["marta"]))
+    html = response.text
+    assert response.status_code == 200
+    assert "Listings by marta" in html
+    assert "Kiel" in html
+    assert "Moving abroad, selling it all." in html
+    assert "1 active listing" in html
+    assert "Bookshelf" in html
+    assert "Secret draft" not in html
+    assert "Someone else&#x27;s lamp" not in html
+
+
+def test_unknown_or_inactive_sellers_are_404(client):
+    UserFactory.create(username="gone", is_active=False)
+    assert client.get(reverse("seller_profile", args=["gone"])).status_code == 404
+    assert client.get(reverse("seller_profile", args=["nobody"])).status_code == 404
+
+
+@pytest.mark.parametrize("per_page", [3, 20])
+def test_profile_runs_a_bounded_number_of_queries(
+    client, settings, django_assert_max_num_queries, per_page
+):
+    settings.LISTINGS_PER_PAGE = per_page
+    seller = UserFactory.create()
+    for listing in ListingFactory.create_batch(per_page, seller=seller):
+        ListingImageFactory.create(listing=listing)
+    # seller, count, listings, top bar categories
+    with django_assert_max_num_queries(4):
+        response = client.get(seller.get_absolute_url())
+    assert len(response.context["page_obj"]) == per_page
