@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -306,9 +306,6 @@ def conclude_view(request: HttpRequest, object_id: str, model_admin: ModelAdmin)
             )
         except ValidationError as error:
             form.add_error(None, error)
-        except ImproperlyConfigured as error:
-            # The prompt-label move needs the llm app; say so rather than fail the page.
-            form.add_error(None, f"The production label could not be moved: {error}.")
         else:
             messages.success(request, f"{experiment.name} is concluded.")
             return HttpResponseRedirect(_results_url(experiment))

@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from llm import PromptRefError
+from llm.models import PromptLabel
+from llm.services import move_label
 
 from .analysis import sufficient_stats
 from .models import (
@@ -306,4 +310,10 @@ def ship_winning_prompt_label(
 def _move_production_label(prompt_name: str, to_label: str, user: Any, note: str) -> None:
     """Point ``prompt_name``'s production label at the version ``to_label`` points at, recording
     the move with ``user`` and ``note`` as the llm app records every label move."""
-    raise ImproperlyConfigured("the llm app is not merged yet")
+    label = PromptLabel.objects.filter(prompt__name=prompt_name, name=to_label).first()
+    if label is None:
+        raise ValidationError(f"The prompt {prompt_name!r} has no label {to_label!r} to ship.")
+    try:
+        move_label(prompt_name, PRODUCTION_LABEL, label.version, user=user, note=note)
+    except PromptRefError as error:
+        raise ValidationError(str(error)) from None

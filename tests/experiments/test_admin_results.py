@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
-from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
@@ -259,26 +258,21 @@ def test_notes_are_required_to_conclude(staff_client, experiment):
     assert experiment.status == Experiment.Status.RUNNING
 
 
-def test_a_label_move_the_project_cannot_make_is_explained(staff_client, monkeypatch):
+def test_a_label_move_that_cannot_be_made_is_explained(staff_client):
     experiment = ExperimentFactory(
         prompt_name="listing_assistant",
         variants=[
             ("control", 0.5, {"prompt_label": "production"}),
-            ("treatment", 0.5, {"prompt_label": "candidate"}),
+            ("treatment", 0.5, {"prompt_label": "candidate"}),  # no such label yet
         ],
     )
-
-    def unavailable(*args):
-        raise ImproperlyConfigured("no prompt registry")
-
-    monkeypatch.setattr(services, "_move_production_label", unavailable)
     treatment = experiment.variants.get(key="treatment")
     response = staff_client.post(
         url(experiment, "conclude"),
         {"decision": "ship", "shipped_variant": treatment.pk, "notes": "Candidate wins."},
     )
     assert response.status_code == 200
-    assert "The production label could not be moved: no prompt registry." in text_of(response)
+    assert "has no label 'candidate' to ship" in text_of(response)
     experiment.refresh_from_db()
     assert experiment.status == Experiment.Status.RUNNING
 

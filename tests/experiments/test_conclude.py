@@ -216,7 +216,6 @@ def _candidate_version():
     return current, candidate
 
 
-@pytest.mark.skip(reason="llm not merged")
 def test_shipping_the_candidate_points_production_at_its_version_and_records_the_move():
     from llm.models import PromptLabel
 
@@ -238,7 +237,6 @@ def test_shipping_the_candidate_points_production_at_its_version_and_records_the
     assert "listing_prompt_version" in move.note
 
 
-@pytest.mark.skip(reason="llm not merged")
 def test_keeping_control_leaves_the_production_label_where_it_was():
     from llm.models import PromptLabel
 
@@ -248,3 +246,14 @@ def test_keeping_control_leaves_the_production_label_where_it_was():
     conclude_experiment(experiment, decision="keep_control")
     production = PromptLabel.objects.get(prompt__name="listing_assistant", name="production")
     assert production.version == production_version
+
+
+def test_shipping_a_label_the_prompt_does_not_have_is_refused_and_concludes_nothing():
+    experiment = Experiment.objects.get(key="listing_prompt_version")
+    services.start_experiment(experiment)  # no "candidate" label exists yet
+    with pytest.raises(ValidationError, match="no label 'candidate'"):
+        conclude_experiment(
+            experiment, decision="ship", shipped_variant=variant(experiment, "treatment")
+        )
+    experiment.refresh_from_db()
+    assert experiment.status == Experiment.Status.RUNNING
