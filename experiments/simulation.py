@@ -2,8 +2,9 @@
 
 Each synthetic unit is bucketed by ``ExperimentSpec.assign`` (the function ``variant_for`` uses),
 exposed with ``record_exposure`` and does things through ``record_event`` (the functions behind
-``variant_for`` and ``track``). Its behaviour is drawn from a baseline per metric, multiplied by
-``1 + lift`` in non-control variants for the metrics given a true effect. Every row it writes is
+``variant_for`` and ``track``). Its behaviour is drawn per event name from the baselines of the
+metrics built on that event, each multiplied by ``1 + lift`` in non-control variants for the
+metrics given a true effect (see ``EventBehaviour``). Every row it writes is
 marked ``is_simulated`` and its unit ids start with ``sim-<experiment>-``, so ``clear_simulated``
 removes exactly them. The numbers it produces are simulated and the admin labels them so.
 
@@ -17,7 +18,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,14 +27,17 @@ from .api import ExperimentSpec, load_spec, record_event, record_exposure
 from .models import Event, Experiment, Exposure, Metric
 from .services import forget_results
 
+CHUNK = 500
 # Default baselines when the command is not told otherwise: a conversion rate, a mean count per
 # unit, or a mean value per unit, depending on the metric's kind.
-CHUNK = 500
 DEFAULT_BASELINE = {
     Metric.Kind.CONVERSION: 0.10,
     Metric.Kind.COUNT: 1.5,
     Metric.Kind.SUM: 40.0,
 }
+# When a count metric shares its event with a conversion metric, a converting unit does the
+# event this many times on average, unless the count metric is given a baseline of its own.
+EVENTS_PER_CONVERTER = 1.5
 
 
 @dataclass
@@ -90,15 +94,82 @@ def simulate(
     return report
 
 
+@dataclass(frozen=True)
+class EventBehaviour:
+    """How often a unit of one variant does one event, from the metrics built on that event.
+
+    A conversion metric sets the share of units who do it at all; a count metric the mean number
+    of times per unit (converting units then do it ``1 + Poisson(count / rate - 1)`` times, so
+    both means hold at once); a sum metric the mean total value per unit, spread over the events.
+    With a count metric alone the count is Poisson; with a sum metric alone half the units act.
+    """
+
+    event_name: str
+    rate: float | None = None
+    count: float | None = None
+    value: float | None = None
+
+    @classmethod
+    def for_variant(
+        cls, event_name: str, metrics: list[Metric], plan: SimulationPlan, is_control: bool
+    ) -> EventBehaviour:
+        by_kind = {Metric.Kind(metric.kind): metric for metric in metrics}
+        lifts = {
+            kind: 0.0 if is_control else plan.effects.get(metric.key, 0.0)
+            for kind, metric in by_kind.items()
+        }
+        rate = count = value = None
+        conversion = by_kind.get(Metric.Kind.CONVERSION)
+        if conversion is not None:
+            rate = min(plan.baseline_for(conversion) * (1 + lifts[Metric.Kind.CONVERSION]), 1.0)
+        counted = by_kind.get(Metric.Kind.COUNT)
+        if counted is not None:
+            if counted.key in plan.baselines or conversion is None:
+                count = plan.baseline_for(counted) * (1 + lifts[Metric.Kind.COUNT])
+            else:  # converters behave alike unless told otherwise: the count follows the rate
+                count = (rate or 0.0) * EVENTS_PER_CONVERTER * (1 + lifts[Metric.Kind.COUNT])
+        summed = by_kind.get(Metric.Kind.SUM)
+        if summed is not None:
+            value = plan.baseline_for(summed) * (1 + lifts[Metric.Kind.SUM])
+        return cls(event_name, rate, count, value)
+
+    def draw(self, rng: random.Random) -> tuple[int, float | None]:
+        """How many times a unit does the event, and the value of each event (or None)."""
+        if self.rate is not None:
+            times = 0
+            if rng.random() < self.rate:
+                extra = (self.count / self.rate - 1) if self.count and self.rate else 0.0
+                times = 1 + _poisson(rng, max(extra, 0.0))
+            expected = self.count if self.count is not None else self.rate
+        elif self.count is not None:
+            times, expected = _poisson(rng, self.count), self.count
+        else:
+            times, expected = (1 if rng.random() < 0.5 else 0), 0.5
+        if self.value is None or not times:
+            return times, None
+        per_event = self.value / expected if expected else 0.0
+        return times, rng.expovariate(1 / per_event) if per_event > 0 else 0.0
+
+
 class _Run:
     def __init__(self, plan: SimulationPlan, spec: ExperimentSpec, metrics: list[Metric]) -> None:
-        self.plan, self.spec, self.metrics = plan, spec, metrics
+        self.plan, self.spec = plan, spec
         self.rng = random.Random(plan.seed)
         self.now = timezone.now()
         started = plan.experiment.started_at or self.now
         self.window_start = max(started, self.now - timedelta(days=plan.days))
         self.window_seconds = max((self.now - self.window_start).total_seconds(), 1.0)
         self.report = SimulationReport()
+        by_event: dict[str, list[Metric]] = {}
+        for metric in metrics:
+            by_event.setdefault(metric.event_name, []).append(metric)
+        self.behaviour = {
+            variant.key: [
+                EventBehaviour.for_variant(name, group, plan, variant.is_control)
+                for name, group in sorted(by_event.items())
+            ]
+            for variant in spec.variants
+        }
 
     def execute(self, progress: Callable[[int], None] | None) -> SimulationReport:
         prefix = f"{unit_prefix(self.plan.experiment)}{self.plan.seed}-"
@@ -118,45 +189,22 @@ class _Run:
             return  # outside the coverage: never exposed, as on the site
         exposed_at = self.window_start + timedelta(seconds=self.rng.random() * self.window_seconds)
         record_exposure(self.spec, variant, unit_id, when=exposed_at, simulated=True)
-        for metric in self.metrics:
-            lift = 0.0 if variant.is_control else self.plan.effects.get(metric.key, 0.0)
-            mean = self.plan.baseline_for(metric) * (1 + lift)
-            self.report.events += _act(
-                self.rng, metric, mean, self.spec.unit_type, unit_id, exposed_at, self.now
-            )
+        ids = {"user_id": unit_id} if self.spec.unit_type == "user" else {"visitor_id": unit_id}
+        span = max((self.now - exposed_at).total_seconds(), 1.0)
+        for behaviour in self.behaviour[variant.key]:
+            times, value = behaviour.draw(self.rng)
+            for _ in range(times):
+                record_event(
+                    behaviour.event_name,
+                    value=value,
+                    when=exposed_at + timedelta(seconds=self.rng.random() * span),
+                    simulated=True,
+                    properties={"simulated": True},
+                    **ids,
+                )
+            self.report.events += times
         self.report.exposed += 1
         self.report.per_variant[variant.key] = self.report.per_variant.get(variant.key, 0) + 1
-
-
-def _act(
-    rng: random.Random,
-    metric: Metric,
-    mean: float,
-    unit_type: str,
-    unit_id: str,
-    exposed_at: datetime,
-    now: datetime,
-) -> int:
-    """Record this unit's events for one metric; returns how many."""
-    if metric.kind == Metric.Kind.CONVERSION:
-        times, values = (1 if rng.random() < min(mean, 1.0) else 0), None
-    elif metric.kind == Metric.Kind.COUNT:
-        times, values = _poisson(rng, mean), None
-    else:  # SUM: whether the unit buys at all, then how much (exponential around the mean)
-        times = 1 if rng.random() < 0.5 else 0
-        values = rng.expovariate(1 / (2 * mean)) if times else None
-    ids = {"user_id": unit_id} if unit_type == "user" else {"visitor_id": unit_id}
-    span = max((now - exposed_at).total_seconds(), 1.0)
-    for _ in range(times):
-        record_event(
-            metric.event_name,
-            value=values,
-            when=exposed_at + timedelta(seconds=rng.random() * span),
-            simulated=True,
-            properties={"simulated": True},
-            **ids,
-        )
-    return times
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

@@ -84,3 +84,36 @@ def test_it_refuses_an_effect_on_a_metric_the_experiment_does_not_have(experimen
 def test_it_explains_a_malformed_effect(experiment):
     with pytest.raises(CommandError, match="METRIC=NUMBER"):
         simulate("--units", "10", "--effect", "contact_rate")
+
+
+def test_metrics_that_share_an_event_keep_their_own_baselines():
+    rate = MetricFactory(key="publish_rate", event_name="listing_published")
+    count = MetricFactory(key="listings_per_unit", event_name="listing_published", kind="count")
+    experiment = ExperimentFactory(key="form", primary_metric=rate)
+    experiment.secondary_metrics.add(count)
+    call_command(
+        "simulate_traffic",
+        "--experiment",
+        "form",
+        "--units",
+        "4000",
+        "--seed",
+        "5",
+        "--baseline",
+        "publish_rate=0.2",
+        "--effect",
+        "publish_rate=0.25",
+        verbosity=0,
+    )
+    variant = dict(Exposure.objects.values_list("unit_id", "variant__key"))
+    units = {key: sum(1 for v in variant.values() if v == key) for key in ("control", "treatment")}
+    events = {"control": [], "treatment": []}
+    for unit_id in Event.objects.filter(name="listing_published").values_list(
+        "visitor_id", flat=True
+    ):
+        events[variant[unit_id]].append(unit_id)
+    for key, expected_rate in (("control", 0.2), ("treatment", 0.25)):
+        converted = len(set(events[key])) / units[key]
+        per_unit = len(events[key]) / units[key]
+        assert abs(converted - expected_rate) < 0.025  # the conversion rate holds
+        assert abs(per_unit - 1.5 * expected_rate) < 0.06  # converters publish 1.5 times on average
