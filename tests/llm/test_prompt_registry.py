@@ -18,7 +18,7 @@ from llm.services import move_label, sync_prompts
 
 pytestmark = pytest.mark.django_db
 
-SHIPPED = ("listing_assistant", "listing_enrichment", "search_query")
+SHIPPED = ("description_judge", "listing_assistant", "listing_enrichment", "search_query")
 
 
 @pytest.fixture
@@ -50,8 +50,8 @@ def test_migrate_synced_every_shipped_prompt_with_a_production_label():
 def test_unchanged_content_creates_nothing(prompt_dir):
     synced = sync_prompts(prompt_dir)
 
-    assert [item.created for item in synced] == [False, False, False]
-    assert PromptVersion.objects.count() == 3
+    assert [item.created for item in synced] == [False] * len(SHIPPED)
+    assert PromptVersion.objects.count() == len(SHIPPED)
 
 
 def test_changed_content_creates_the_next_number_and_leaves_labels_alone(prompt_dir):
@@ -122,7 +122,7 @@ def test_a_broken_prompt_file_is_refused_with_its_name(prompt_dir, old, new, mes
 
     assert message in str(caught.value)
 
-    assert PromptVersion.objects.count() == 3
+    assert PromptVersion.objects.count() == len(SHIPPED)
 
 
 def test_a_saved_version_cannot_be_changed():
@@ -150,7 +150,8 @@ def test_moving_a_label_is_recorded(prompt_dir, user):
     assert rollback is not None
     assert rollback.moved_by is None
     assert resolve_prompt("search_query").number == 1
-    assert PromptLabelMove.objects.filter(label__name="production").count() == 5  # 3 first + 2
+    moves = PromptLabelMove.objects.filter(label__name="production")
+    assert moves.count() == len(SHIPPED) + 2  # each first version, then these two
 
 
 def test_a_moved_label_is_seen_at_once_although_resolutions_are_cached(prompt_dir):
