@@ -169,6 +169,12 @@ class EvalRun(models.Model):
         """One figure of the summary (None before the run has finished)."""
         return self.summary.get(name)
 
+    @property
+    def f1(self) -> float | None:
+        """The F1 that matters for the prompt: of attributes, or of search keywords."""
+        value = self.figure("attribute_f1")
+        return self.figure("keyword_f1") if value is None else value
+
 
 class EvalResultQuerySet(models.QuerySet["EvalResult"]):
     def finished(self) -> EvalResultQuerySet:

@@ -263,6 +263,14 @@ class Delta:
         return "better" if (change > 0) == self.figure.higher_is_better else "worse"
 
     @property
+    def shown_before(self) -> str:
+        return self.figure.format(self.before)
+
+    @property
+    def shown_after(self) -> str:
+        return self.figure.format(self.after)
+
+    @property
     def shown_change(self) -> str:
         change = self.change
         return "–" if change is None else self.figure.format_delta(change)
