@@ -13,7 +13,7 @@ from llm.models import (
     PromptVersion,
 )
 from llm.prompt_files import PromptFileError
-from llm.registry import resolve_prompt
+from llm.registry import label_periods, resolve_prompt
 from llm.services import move_label, sync_prompts
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +221,30 @@ def test_references_resolve_by_name_label_and_number(prompt_dir):
 def test_bad_references_give_clear_errors(ref, message):
     with pytest.raises(llm.PromptRefError, match=message.replace("(", r"\(").replace(")", r"\)")):
         resolve_prompt(ref)
+
+
+def test_the_times_each_label_pointed_at_a_version_come_from_its_moves(prompt_dir):
+    edit(prompt_dir / "search_query.toml", "temperature = 0", "temperature = 0.3")
+    sync_prompts(prompt_dir)
+    v1 = PromptVersion.objects.get(prompt__name="search_query", number=1)
+    v2 = PromptVersion.objects.get(prompt__name="search_query", number=2)
+    llm.move_label("search_query", "candidate", 2)
+    llm.move_label("search_query", "production", 2)
+    llm.move_label("search_query", "production", 1, note="rollback")
+    moves = {
+        (move.label.name, move.to_version.number, move.from_version_id is None): move.moved_at
+        for move in PromptLabelMove.objects.filter(label__prompt__name="search_query")
+    }
+
+    periods_1 = [(p.label, p.since, p.until) for p in label_periods(v1)]
+    periods_2 = [(p.label, p.since, p.until) for p in label_periods(v2)]
+
+    first, promoted = moves[("production", 1, True)], moves[("production", 2, False)]
+    rolled_back = moves[("production", 1, False)]
+    assert periods_1 == [("production", first, promoted), ("production", rolled_back, None)]
+    assert periods_2 == [
+        ("candidate", moves[("candidate", 2, True)], None),
+        ("production", promoted, rolled_back),
+    ]
+    assert label_periods(v2)[1].overlaps(promoted, None)
+    assert not label_periods(v2)[1].overlaps(rolled_back, None)
