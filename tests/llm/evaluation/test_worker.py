@@ -63,13 +63,14 @@ def worker(queue: str, server: fake_server.FakeOpenAIServer) -> Iterator[None]:
         "OPENAI_API_KEY": "sk-test-worker",
         "TEST_VISIBILITY_TIMEOUT": "30",
     }
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker",
+        "--pool", "threads", "--concurrency", str(WORKER_SLOTS),
+        "--queues", queue, "--loglevel", "WARNING",
+        "--hostname", f"{queue}-{time.monotonic_ns()}@%h",
+    ]  # fmt: skip
     process = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--pool", "threads", "--concurrency", str(WORKER_SLOTS),
-            "--queues", queue, "--loglevel", "WARNING",
-            "--hostname", f"{queue}-{time.monotonic_ns()}@%h",
-        ],  # fmt: skip
+        command,
         cwd=ROOT,
         env=env,
         start_new_session=True,
