@@ -25,12 +25,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
 from ..errors import LLMError, LLMInputError
 from ..runner import Attempt, LLMResult, PreparedCall, prepare, record, send
+from ..schemas import CategoryOption
 from .models import EvalResult, EvalRun
 from .scoring import score_case
 from .services import (
@@ -48,6 +50,29 @@ from .summary import JUDGE_NEEDS_A_REAL_MODEL, ResultRow, summarise
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, int], None]  # (done, failed, total)
+# How often a run in this process looks whether it was cancelled (in the admin).
+CANCEL_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every case of a run reads: the run (with its dataset and versions) and the
+    categories it gives the model, as the scorer reads them. Read once per run, not per case."""
+
+    run: EvalRun
+    categories: dict[str, CategoryOption]
+
+    @classmethod
+    def of(cls, run: EvalRun) -> RunContext:
+        return cls(run, category_options(run.categories))
+
+
+CLAIMABLE = [
+    EvalResult.Status.PENDING,
+    EvalResult.Status.QUEUED,
+    # A worker that died mid-case has its task redelivered: the case is taken again.
+    EvalResult.Status.RUNNING,
+]
 
 
 class CaseTask:
@@ -59,9 +84,10 @@ class CaseTask:
         call = task.advance(send(call))   # the answer, then the judge's grades
     """
 
-    def __init__(self, result: EvalResult) -> None:
+    def __init__(self, result: EvalResult, run: RunContext) -> None:
         self.result = result
-        self.run = result.run
+        self.context = run
+        self.run = run.run
         self.case = result.case
         self.next_call: PreparedCall | None = None
         self.answer: LLMResult | None = None
@@ -71,22 +97,30 @@ class CaseTask:
     def begin(cls, result_id: int) -> CaseTask | None:
         """Claim a case of a running run and prepare its call; None if it is not to be run
         (finished already, or its run was cancelled)."""
-        claimed = EvalResult.objects.filter(
-            pk=result_id,
-            status__in=[
-                EvalResult.Status.PENDING,
-                EvalResult.Status.QUEUED,
-                # A worker that died mid-case has its task redelivered: take the case again.
-                EvalResult.Status.RUNNING,
-            ],
-            run__status=EvalRun.Status.RUNNING,
-        ).update(status=EvalResult.Status.RUNNING)
-        if not claimed:
+        result = (
+            EvalResult.objects.select_related(
+                "case", "run__dataset", "run__prompt_version", "run__judge_version"
+            )
+            .filter(pk=result_id, status__in=CLAIMABLE, run__status=EvalRun.Status.RUNNING)
+            .first()
+        )
+        return None if result is None else cls.claim(result, RunContext.of(result.run))
+
+    @classmethod
+    def claim(cls, result: EvalResult, run: RunContext) -> CaseTask | None:
+        """Claim ``result`` (loaded with its case) of the running ``run`` and prepare its call;
+        None if another worker has it or it is finished."""
+        if not EvalResult.objects.filter(pk=result.pk, status__in=CLAIMABLE).update(
+            status=EvalResult.Status.RUNNING
+        ):
             return None
-        result = EvalResult.objects.select_related(
-            "case", "run__dataset", "run__prompt_version", "run__judge_version"
-        ).get(pk=result_id)
-        task = cls(result)
+        return cls.start(result, run)
+
+    @classmethod
+    def start(cls, result: EvalResult, run: RunContext) -> CaseTask:
+        """Prepare the call of a case that nobody else runs (its run was started by this
+        caller, in this process), without claiming it first."""
+        task = cls(result, run)
         task._guard(task._prepare_answer)
         return task
 
@@ -98,15 +132,17 @@ class CaseTask:
         """Take in what ``next_call`` brought; the next call to send, or None when done."""
         sent, self.next_call = self.next_call, None
         assert sent is not None, "advance() without a call to answer"
-        self._guard(lambda: self._take(sent, attempt))
+        self._guard(lambda: self._take(sent, attempt), atomic=True)
         return self.next_call
 
     @classmethod
     def give_up(cls, result_id: int, kind: str, message: str) -> None:
         """Fail a running case from outside (its task ran past its time limit)."""
-        result = EvalResult.objects.select_related("case", "run__prompt_version").get(pk=result_id)
+        result = EvalResult.objects.select_related(
+            "case", "run__dataset", "run__prompt_version"
+        ).get(pk=result_id)
         if result.status == EvalResult.Status.RUNNING:
-            cls(result)._fail(kind, message)
+            cls(result, RunContext.of(result.run))._fail(kind, message)
 
     # --- the steps ---
 
@@ -215,17 +251,25 @@ class CaseTask:
             self.run.prompt_version.output_schema,
             self.case.expected,
             output,
-            category_options(self.run.categories),
+            self.context.categories,
         )
 
     def _finish(self, **fields: Any) -> None:
-        finish_result(self.result.pk, **fields)
+        finish_result(self.result.pk, self.run.pk, **fields)
         self.status = fields["status"]
 
-    def _guard(self, step: Callable[[], None]) -> None:
-        """Run a step; whatever goes wrong in it fails this case, not the run."""
+    def _guard(self, step: Callable[[], None], *, atomic: bool = False) -> None:
+        """Run a step; whatever goes wrong in it fails this case, not the run.
+
+        ``atomic``: in one transaction, so that the call's row, the case's outcome and the
+        run's counters are one commit (a commit per write is what costs most on Postgres).
+        """
         try:
-            step()
+            if atomic:
+                with transaction.atomic():
+                    step()
+            else:
+                step()
         except Exception as exc:  # a bug must cost one case, and be seen in the log
             log.exception("evaluation case %s of run %s failed", self.case.pk, self.run.pk)
             self.next_call = None
@@ -247,12 +291,17 @@ def run_in_process(run: EvalRun, *, on_progress: Progress | None = None) -> Eval
     once; returns the finished run. Ctrl-C cancels it."""
     if not start_run(run.pk):
         raise EvaluationError(f"{run} was started already")
+    context = RunContext.of(
+        EvalRun.objects.select_related("dataset", "prompt_version", "judge_version").get(pk=run.pk)
+    )
+    # One query for all the cases, rather than one per case on the thread that does the rest.
     pending = deque(
         run.results.filter(status=EvalResult.Status.PENDING)
+        .select_related("case")
         .order_by("case__position")
-        .values_list("pk", flat=True)
     )
     counts = {"done": 0, "failed": 0}
+    checked_at = time.monotonic()
 
     def finished(task: CaseTask) -> None:
         counts["done"] += 1
@@ -264,10 +313,13 @@ def run_in_process(run: EvalRun, *, on_progress: Progress | None = None) -> Eval
     in_flight: dict[Future[Attempt], CaseTask] = {}
     try:
         while pending or in_flight:
+            if time.monotonic() - checked_at > CANCEL_CHECK_SECONDS:
+                checked_at = time.monotonic()
+                if not EvalRun.objects.filter(pk=run.pk, status=EvalRun.Status.RUNNING).exists():
+                    pending.clear()  # cancelled in the admin: finish what is in flight
             while pending and len(in_flight) < run.concurrency:
-                task = CaseTask.begin(pending.popleft())
-                if task is None:
-                    continue
+                # The run was started here: its cases are this process's alone.
+                task = CaseTask.start(pending.popleft(), context)
                 call = task.next_call
                 while call is not None and not _waits_on_a_server(call):
                     call = task.advance(send(call))

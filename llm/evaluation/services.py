@@ -320,6 +320,9 @@ def create_run(
     return run
 
 
+UNFINISHED = [EvalResult.Status.PENDING, EvalResult.Status.QUEUED, EvalResult.Status.RUNNING]
+
+
 def start_run(run_id: int) -> bool:
     """queued → running; False if the run was started already (or cancelled)."""
     return bool(
@@ -329,20 +332,19 @@ def start_run(run_id: int) -> bool:
     )
 
 
-def finish_result(result_id: int, **fields: Any) -> bool:
-    """Store a running case's outcome and count it in its run, once.
+def finish_result(result_id: int, run_id: int, **fields: Any) -> bool:
+    """Store a case's outcome and count it in its run, once.
 
-    Only the attempt that finds the case running finishes it (a redelivered task finds it done),
-    and the run's counters move in the same transaction as the result.
+    Only the attempt that finds the case unfinished finishes it (a redelivered task finds it
+    done), and the run's counters move in the same transaction as the result.
     """
     status = fields["status"]
-    with transaction.atomic():
-        finished = EvalResult.objects.filter(pk=result_id, status=EvalResult.Status.RUNNING).update(
+    with transaction.atomic(savepoint=False):
+        finished = EvalResult.objects.filter(pk=result_id, status__in=UNFINISHED).update(
             finished_at=timezone.now(), **fields
         )
         if not finished:
             return False
-        run_id = EvalResult.objects.filter(pk=result_id).values_list("run_id", flat=True).get()
         EvalRun.objects.filter(pk=run_id).update(
             done=F("done") + 1,
             failed=F("failed") + (1 if status == EvalResult.Status.FAILED else 0),
