@@ -247,7 +247,9 @@ class EvalRunAdmin(admin.ModelAdmin):
     @admin.display(description="p50")
     def latency_p50(self, obj: EvalRun) -> str:
         value = obj.figure("latency_p50_ms")
-        return "–" if value is None else f"{value:,.0f} ms"
+        if value is None:
+            return "–"
+        return f"{value:.1f} ms" if value < 10 else f"{value:,.0f} ms"
 
     @admin.display(description="cost")
     def cost(self, obj: EvalRun) -> str:

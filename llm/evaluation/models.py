@@ -88,11 +88,15 @@ class EvalRunQuerySet(models.QuerySet["EvalRun"]):
         return self.filter(status=EvalRun.Status.SUCCEEDED)
 
     def latest_per_dataset(self) -> list[EvalRun]:
-        """The newest finished run of each dataset version among these runs."""
-        latest: dict[int, EvalRun] = {}
+        """The newest finished run of each dataset version, provider and model among these
+        runs (so the offline baseline and a real model each keep their line)."""
+        latest: dict[tuple[int, str, str], EvalRun] = {}
         for run in self.finished().select_related("dataset").order_by("-finished_at", "-id"):
-            latest.setdefault(run.dataset_id, run)
-        return sorted(latest.values(), key=lambda run: (run.dataset.name, -run.dataset.version))
+            latest.setdefault((run.dataset_id, run.provider, run.model), run)
+        return sorted(
+            latest.values(),
+            key=lambda run: (run.dataset.name, -run.dataset.version, run.provider, run.model),
+        )
 
 
 class EvalRun(models.Model):

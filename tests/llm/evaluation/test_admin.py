@@ -139,8 +139,12 @@ def test_a_run_can_be_cancelled_from_the_list(staff_client, listing_dataset):
 
 
 def test_the_prompt_version_page_shows_its_latest_evaluation_and_the_registered_panels(
-    staff_client, offline_run, monkeypatch
+    staff_client, offline_run, model_run, monkeypatch
 ):
+    older = run_in_process(create_run(offline_run.dataset, "listing_assistant", provider="offline"))
+    EvalRun.objects.filter(pk=older.pk).update(
+        finished_at=offline_run.finished_at.replace(year=2020)
+    )
     monkeypatch.setattr(
         admin_extensions,
         "_panels",
@@ -151,7 +155,10 @@ def test_the_prompt_version_page_shows_its_latest_evaluation_and_the_registered_
     html = staff_client.get(url).text
 
     panel = html[html.index('id="evaluation-panel"') :]
+    # The latest run of each dataset, provider and model: the offline baseline and the model.
     assert f'href="/admin/llm/evalrun/{offline_run.pk}/change/">#{offline_run.pk}</a>' in panel
+    assert f'href="/admin/llm/evalrun/{model_run.pk}/change/">#{model_run.pk}</a>' in panel
+    assert f"#{older.pk}</a>" not in panel
     assert '<td class="num">0.889</td>' in panel
     assert "&lt;h2&gt;Seen online" in html  # a panel's plain str is escaped: it must be safe HTML
 
