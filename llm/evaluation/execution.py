@@ -1,9 +1,9 @@
 """Running an evaluation's cases: in threads in this process, or as Celery tasks.
 
-One case is a ``CaseTask``: claim the result, ask the model (``llm.runner.prepare``, ``send``,
-``record``), ask the judge when the run has one, score the answer, store it. Any failure of a
-case (a timeout, an invalid answer, an input that does not fit, even a bug) is stored as a
-failed result and counted; it never stops the run.
+One case is a ``CaseTask``: claim the result (on workers), ask the model
+(``llm.runner.prepare``, ``send``, ``record``), ask the judge when the run has one, score the
+answer, store it. Any failure of a case (a timeout, an invalid answer, an input that does not
+fit, even a bug) is stored as a failed result and counted; it never stops the run.
 
 Two ways to run the cases, with the same ``CaseTask``:
 
@@ -21,10 +21,12 @@ Two ways to run the cases, with the same ``CaseTask``:
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +54,21 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, int], None]  # (done, failed, total)
 # How often a run in this process looks whether it was cancelled (in the admin).
 CANCEL_CHECK_SECONDS = 1.0
+# The thread that does a run's database work gives up the interpreter lock at every query and
+# then waits to get it back behind the threads parsing the model's answers: up to the switch
+# interval each time (5 ms by default), which made it the bottleneck on Postgres. A shorter one
+# while the run lasts keeps it from queueing.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+@contextmanager
+def _short_switch_interval() -> Iterator[None]:
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, SWITCH_INTERVAL_SECONDS))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
 
 @dataclass(frozen=True)
@@ -76,12 +93,11 @@ CLAIMABLE = [
 
 
 class CaseTask:
-    """One case of a run, step by step, so that its model calls can wait in another thread::
+    """One case of a run, step by step, so that its model calls can wait in another thread.
 
-    task = CaseTask.begin(result_id)      # None: not this caller's to run
-    call = task.next_call
-    while call is not None:
-        call = task.advance(send(call))   # the answer, then the judge's grades
+    ``CaseTask.begin(result_id)`` claims the case (None: not this caller's to run) and prepares
+    its first call, ``next_call``; while there is one, ``advance(send(call))`` takes in what
+    came back and gives the next one (the answer's, then the judge's), until the case is stored.
     """
 
     def __init__(self, result: EvalResult, run: RunContext) -> None:
@@ -109,7 +125,7 @@ class CaseTask:
     @classmethod
     def claim(cls, result: EvalResult, run: RunContext) -> CaseTask | None:
         """Claim ``result`` (loaded with its case) of the running ``run`` and prepare its call;
-        None if another worker has it or it is finished."""
+        None if it is finished already."""
         if not EvalResult.objects.filter(pk=result.pk, status__in=CLAIMABLE).update(
             status=EvalResult.Status.RUNNING
         ):
@@ -300,43 +316,10 @@ def run_in_process(run: EvalRun, *, on_progress: Progress | None = None) -> Eval
         .select_related("case")
         .order_by("case__position")
     )
-    counts = {"done": 0, "failed": 0}
-    checked_at = time.monotonic()
-
-    def finished(task: CaseTask) -> None:
-        counts["done"] += 1
-        counts["failed"] += task.status == EvalResult.Status.FAILED
-        if on_progress is not None:
-            on_progress(counts["done"], counts["failed"], run.total)
-
     pool = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"eval-{run.pk}")
-    in_flight: dict[Future[Attempt], CaseTask] = {}
     try:
-        while pending or in_flight:
-            if time.monotonic() - checked_at > CANCEL_CHECK_SECONDS:
-                checked_at = time.monotonic()
-                if not EvalRun.objects.filter(pk=run.pk, status=EvalRun.Status.RUNNING).exists():
-                    pending.clear()  # cancelled in the admin: finish what is in flight
-            while pending and len(in_flight) < run.concurrency:
-                # The run was started here: its cases are this process's alone.
-                task = CaseTask.start(pending.popleft(), context)
-                call = task.next_call
-                while call is not None and not _waits_on_a_server(call):
-                    call = task.advance(send(call))
-                if call is None:
-                    finished(task)
-                else:
-                    in_flight[pool.submit(send, call)] = task
-            if not in_flight:
-                continue
-            landed, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in landed:
-                task = in_flight.pop(future)
-                call = task.advance(future.result())
-                if call is None:
-                    finished(task)
-                else:
-                    in_flight[pool.submit(send, call)] = task
+        with _short_switch_interval():
+            _run_cases(context, pending, pool, on_progress)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         cancel_run(run)
@@ -349,6 +332,54 @@ def run_in_process(run: EvalRun, *, on_progress: Progress | None = None) -> Eval
     finish_run(run.pk)
     run.refresh_from_db()
     return run
+
+
+def _run_cases(
+    context: RunContext,
+    pending: deque[EvalResult],
+    pool: ThreadPoolExecutor,
+    on_progress: Progress | None,
+) -> None:
+    """Keep up to ``concurrency`` calls in the pool until every case is done (or the run is
+    cancelled: then the calls in flight are finished and no other starts)."""
+    run = context.run
+    in_flight: dict[Future[Attempt], CaseTask] = {}
+    done = failed = 0
+    checked_at = time.monotonic()
+
+    def send_or_finish(task: CaseTask, call: PreparedCall | None) -> None:
+        nonlocal done, failed
+        while call is not None and not _waits_on_a_server(call):
+            call = task.advance(send(call))
+        if call is not None:
+            in_flight[pool.submit(send, call)] = task
+            return
+        done += 1
+        failed += task.status == EvalResult.Status.FAILED
+        if on_progress is not None:
+            on_progress(done, failed, run.total)
+
+    def cancelled() -> bool:
+        """Whether the run was cancelled (in the admin), looked up at most every second."""
+        nonlocal checked_at
+        if time.monotonic() - checked_at < CANCEL_CHECK_SECONDS:
+            return False
+        checked_at = time.monotonic()
+        return not EvalRun.objects.filter(pk=run.pk, status=EvalRun.Status.RUNNING).exists()
+
+    while pending or in_flight:
+        while pending and len(in_flight) < run.concurrency:
+            if cancelled():
+                pending.clear()
+                break
+            # The run was started here: its cases are this process's alone.
+            task = CaseTask.start(pending.popleft(), context)
+            send_or_finish(task, task.next_call)
+        if in_flight:
+            landed, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in landed:
+                task = in_flight.pop(future)
+                send_or_finish(task, task.advance(future.result()))
 
 
 # --- On Celery workers --------------------------------------------------------------------------

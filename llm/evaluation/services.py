@@ -22,7 +22,7 @@ from . import datasets, site_categories
 from .models import EvalCase, EvalDataset, EvalResult, EvalRun
 
 JUDGE_PROMPT = "description_judge"
-# Outputs with prose worth grading, and the field the judge reads.
+# The outputs whose descriptions the judge grades.
 JUDGED_OUTPUTS = {"ListingAssistantOutput"}
 
 
@@ -208,32 +208,29 @@ def dataset_for_run(name: str) -> EvalDataset:
 
 
 def file_differs(dataset: EvalDataset) -> bool:
-    """Whether the dataset's source file now says something else than the loaded cases."""
+    """Whether the dataset's source file now says something else than the loaded cases (a
+    file that no longer loads differs too)."""
     path = Path(settings.BASE_DIR) / dataset.source_path
     if not dataset.source_path or not path.exists():
         return False
-    try:
-        return load_dataset_preview(path, dataset) != dataset.content_hash
-    except (datasets.DatasetFileError, EvaluationError):
-        return True
-
-
-def load_dataset_preview(path: Path, dataset: EvalDataset) -> str:
-    """The content hash the file at ``path`` would be loaded with, loading nothing."""
     version = _latest_version(dataset.prompt.name)
-    cases = datasets.read_dataset(
-        path,
-        input_schema=INPUT_SCHEMAS[version.input_schema],
-        output_schema=version.output_schema,
-        categories={},
-        shared_input=dataset.shared_input,
-    )
-    return datasets.content_hash(
+    try:
+        cases = datasets.read_dataset(
+            path,
+            input_schema=INPUT_SCHEMAS[version.input_schema],
+            output_schema=version.output_schema,
+            categories={},
+            shared_input=dataset.shared_input,
+        )
+    except datasets.DatasetFileError:
+        return True
+    digest = datasets.content_hash(
         cases,
         prompt=dataset.prompt.name,
         shared_input=dataset.shared_input,
         holdout=dataset.is_holdout,
     )
+    return digest != dataset.content_hash
 
 
 def refresh_content_hash(dataset: EvalDataset) -> None:

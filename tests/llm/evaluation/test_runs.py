@@ -265,6 +265,22 @@ def test_a_cancelled_run_starts_no_more_cases_and_keeps_a_partial_summary(listin
     assert run.results.filter(status=EvalResult.Status.PENDING).count() == 7
 
 
+def test_a_run_in_this_process_stops_starting_cases_once_cancelled(listing_dataset, monkeypatch):
+    monkeypatch.setattr(execution, "CANCEL_CHECK_SECONDS", 0)
+    run = create_run(listing_dataset, "listing_assistant", provider="offline")
+
+    def cancel_after_three(done: int, failed: int, total: int) -> None:
+        if done == 3:
+            cancel_run(run)
+
+    run = run_in_process(run, on_progress=cancel_after_three)
+
+    assert run.status == EvalRun.Status.CANCELLED
+    assert run.done == 3
+    assert run.summary["cases"] == 3
+    assert run.results.filter(status=EvalResult.Status.PENDING).count() == 6
+
+
 def test_celery_tasks_run_the_cases_one_after_another(
     listing_dataset, django_capture_on_commit_callbacks
 ):
