@@ -38,7 +38,6 @@ from ..schemas import CategoryOption
 from .models import EvalResult, EvalRun
 from .scoring import score_case
 from .services import (
-    JUDGED_OUTPUTS,
     EvaluationError,
     cancel_run,
     category_options,
@@ -47,7 +46,6 @@ from .services import (
     finish_run,
     start_run,
 )
-from .summary import JUDGE_NEEDS_A_REAL_MODEL, ResultRow, summarise
 
 log = logging.getLogger(__name__)
 
@@ -463,47 +461,3 @@ def wait_for(run: EvalRun, *, on_progress: Progress | None = None, poll: float =
         if run.is_finished:
             return run
         time.sleep(poll)
-
-
-# --- Summary ------------------------------------------------------------------------------------
-
-
-def judge_note(run: EvalRun) -> str | None:
-    """Why a run has no judge's grades (None: it has them)."""
-    if run.judge_version_id is not None:
-        return None
-    if run.prompt_version.output_schema not in JUDGED_OUTPUTS:
-        return "n/a: no descriptions to judge"
-    if run.provider == "offline":
-        return JUDGE_NEEDS_A_REAL_MODEL
-    return "n/a: turned off for this run"
-
-
-def summarise_run(run: EvalRun) -> dict[str, Any]:
-    """The figures of the run's finished results (``summary.summarise``)."""
-    rows = [
-        ResultRow(
-            ok=status == EvalResult.Status.OK,
-            passed=passed,
-            scores=scores,
-            tags=tags,
-            latency_ms=latency_ms,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cost=cost,
-            error_kind=error_kind,
-        )
-        for status, passed, scores, tags, latency_ms, input_tokens, output_tokens, cost, error_kind
-        in run.results.finished().values_list(
-            "status",
-            "passed",
-            "scores",
-            "case__tags",
-            "latency_ms",
-            "input_tokens",
-            "output_tokens",
-            "cost",
-            "error_kind",
-        )
-    ]  # fmt: skip
-    return summarise(rows, judge_note=judge_note(run))

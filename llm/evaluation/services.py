@@ -1,4 +1,5 @@
-"""The evaluation's writes: loading datasets, creating, finishing and cancelling runs."""
+"""The evaluation's writes (loading datasets; creating, finishing, cancelling runs) and the summary
+of a run's results."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..registry import resolve_prompt
 from ..schemas import INPUT_SCHEMAS, CategoryOption, PromptInput
 from . import datasets, site_categories
 from .models import EvalCase, EvalDataset, EvalResult, EvalRun
+from .summary import JUDGE_NEEDS_A_REAL_MODEL, ResultRow, summarise
 
 JUDGE_PROMPT = "description_judge"
 # The outputs whose descriptions the judge grades.
@@ -351,9 +353,7 @@ def finish_result(result_id: int, run_id: int, **fields: Any) -> bool:
 
 def finish_run(run_id: int) -> bool:
     """Summarise a running run whose cases are all done, and mark it succeeded (once)."""
-    from .execution import summarise_run
-
-    run = EvalRun.objects.select_related("dataset").get(pk=run_id)
+    run = EvalRun.objects.select_related("dataset", "prompt_version").get(pk=run_id)
     if run.status != EvalRun.Status.RUNNING or run.done < run.total:
         return False
     summary = summarise_run(run)
@@ -367,8 +367,6 @@ def finish_run(run_id: int) -> bool:
 def cancel_run(run: EvalRun) -> bool:
     """Stop a queued or running run: cases not started yet are not started. What finished is
     summarised (a partial summary)."""
-    from .execution import summarise_run
-
     stopped = EvalRun.objects.filter(
         pk=run.pk, status__in=[EvalRun.Status.QUEUED, EvalRun.Status.RUNNING]
     ).update(status=EvalRun.Status.CANCELLED, finished_at=timezone.now())
@@ -384,3 +382,47 @@ def fail_run(run_id: int, error: str) -> None:
     EvalRun.objects.filter(
         pk=run_id, status__in=[EvalRun.Status.QUEUED, EvalRun.Status.RUNNING]
     ).update(status=EvalRun.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+# --- Summaries ------------------------------------------------------------------------------------
+
+
+def judge_note(run: EvalRun) -> str | None:
+    """Why a run has no judge's grades (None: it has them)."""
+    if run.judge_version_id is not None:
+        return None
+    if run.prompt_version.output_schema not in JUDGED_OUTPUTS:
+        return "n/a: no descriptions to judge"
+    if run.provider == "offline":
+        return JUDGE_NEEDS_A_REAL_MODEL
+    return "n/a: turned off for this run"
+
+
+def summarise_run(run: EvalRun) -> dict[str, Any]:
+    """The figures of the run's finished results (``summary.summarise``)."""
+    rows = [
+        ResultRow(
+            ok=status == EvalResult.Status.OK,
+            passed=passed,
+            scores=scores,
+            tags=tags,
+            latency_ms=latency_ms,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cost=cost,
+            error_kind=error_kind,
+        )
+        for status, passed, scores, tags, latency_ms, input_tokens, output_tokens, cost, error_kind
+        in run.results.finished().values_list(
+            "status",
+            "passed",
+            "scores",
+            "case__tags",
+            "latency_ms",
+            "input_tokens",
+            "output_tokens",
+            "cost",
+            "error_kind",
+        )
+    ]  # fmt: skip
+    return summarise(rows, judge_note=judge_note(run))

@@ -5,7 +5,7 @@ import pytest
 from llm.evaluation import execution
 from llm.evaluation.execution import CaseTask, run_case, run_in_process
 from llm.evaluation.models import EvalResult, EvalRun
-from llm.evaluation.services import cancel_run, create_run, load_dataset, start_run
+from llm.evaluation.services import cancel_run, create_run, judge_note, load_dataset, start_run
 from llm.fake_server import FakeResponse, RecordedRequest, answer, completion
 from llm.models import LLMCall
 from tests.llm.conftest import assistant_answer, catalog_categories
@@ -201,7 +201,7 @@ def test_the_judge_can_be_turned_off(fake_openai, listing_dataset):
     run = create_run(listing_dataset, "listing_assistant", provider="openai", judge=None)
 
     assert run.judge_version is None
-    assert execution.judge_note(run) == "n/a: turned off for this run"
+    assert judge_note(run) == "n/a: turned off for this run"
 
 
 def test_a_case_whose_input_no_longer_fits_fails_alone(listing_dataset):
