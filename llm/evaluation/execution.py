@@ -450,14 +450,30 @@ def continue_run(result_id: int) -> None:
     finish_run(run_id)
 
 
-def wait_for(run: EvalRun, *, on_progress: Progress | None = None, poll: float = 0.5) -> EvalRun:
-    """Wait until workers have finished ``run``, reporting progress as it moves."""
+def wait_for(
+    run: EvalRun,
+    *,
+    on_progress: Progress | None = None,
+    on_stall: Callable[[float], None] | None = None,
+    stall_seconds: float = 60.0,
+    poll: float = 0.5,
+) -> EvalRun:
+    """Wait until workers have finished ``run``, reporting progress as it moves, and calling
+    ``on_stall`` (with the seconds waited) once nothing has moved for ``stall_seconds``: no
+    worker may be running."""
     seen = -1
+    moved_at = time.monotonic()
+    stalled = False
     while True:
         run.refresh_from_db()
-        if run.done != seen and on_progress is not None:
-            on_progress(run.done, run.failed, run.total)
-            seen = run.done
+        if run.done != seen:
+            seen, moved_at = run.done, time.monotonic()
+            if on_progress is not None:
+                on_progress(run.done, run.failed, run.total)
         if run.is_finished:
             return run
+        waited = time.monotonic() - moved_at
+        if on_stall is not None and not stalled and waited >= stall_seconds:
+            stalled = True
+            on_stall(waited)
         time.sleep(poll)

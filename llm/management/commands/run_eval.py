@@ -110,13 +110,21 @@ class Command(BaseCommand):
             run = execution.run_in_process(run, on_progress=progress)
         else:
             execution.enqueue_run(run)
-            run = execution.wait_for(run, on_progress=progress)
+            run = execution.wait_for(run, on_progress=progress, on_stall=self._stalled)
 
         if options["json"]:
             self.stdout.write(json.dumps(self._as_json(run), indent=2))
         else:
             self.stdout.write(self._report(run))
         self._gate(run, options)
+
+    def _stalled(self, seconds: float) -> None:
+        self.stderr.write(
+            self.style.WARNING(
+                f"nothing has moved for {seconds:.0f} s: is a Celery worker running "
+                "(make worker)? Or run the cases here with --in-process."
+            )
+        )
 
     def _create_run(self, options: dict[str, Any]) -> EvalRun:
         try:

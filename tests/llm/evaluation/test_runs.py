@@ -293,3 +293,18 @@ def test_celery_tasks_run_the_cases_one_after_another(
     assert run.status == EvalRun.Status.SUCCEEDED
     assert (run.done, run.failed) == (9, 0)
     assert run.summary["category_accuracy"] == pytest.approx(8 / 9)
+
+
+def test_waiting_for_workers_says_when_nothing_moves(listing_dataset):
+    run = create_run(listing_dataset, "listing_assistant", provider="offline")
+    stalls = []
+
+    def stalled(seconds: float) -> None:
+        stalls.append(seconds)
+        cancel_run(run)  # no worker will come: give up, as a person would
+
+    run = execution.wait_for(run, on_stall=stalled, stall_seconds=0.05, poll=0.01)
+
+    assert run.status == EvalRun.Status.CANCELLED
+    assert len(stalls) == 1
+    assert stalls[0] >= 0.05
