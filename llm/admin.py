@@ -21,6 +21,9 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
+from .admin_extensions import version_panels
+from .evaluation import admin as evaluation_admin  # noqa: F401  (registers its model admins)
+from .evaluation.models import EvalRun
 from .forms import DiffForm, MoveLabelForm, PointLabelForm
 from .models import LLMCall, Prompt, PromptLabel, PromptLabelMove, PromptVersion
 from .services import move_label
@@ -173,6 +176,24 @@ class PromptVersionAdmin(admin.ModelAdmin):
     @admin.display(description="labels")
     def labels_here(self, obj: PromptVersion) -> str:
         return ", ".join(label.name for label in obj.labels.all())
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """The version, with its latest evaluation per dataset and what other apps say about
+        it online (``llm.admin_extensions``)."""
+        version = self.get_object(request, object_id)
+        if version is not None and self.has_view_permission(request, version):
+            extra_context = {
+                **(extra_context or {}),
+                "eval_runs": EvalRun.objects.filter(prompt_version=version).latest_per_dataset(),
+                "version_panels": version_panels(request, version),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="output JSON schema")
     def pretty_schema(self, obj: PromptVersion) -> str:

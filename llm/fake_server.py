@@ -10,6 +10,7 @@ or a fixed response). Every request is recorded for assertions::
         server.queue(rate_limited(retry_after=0.05), answer({"keywords": [...], ...}))
         ...
         server.requests[0].body["response_format"]
+        server.max_in_flight  # the most requests it was answering at once
 
 Nothing here is used when the site runs; it is imported by tests and benchmarks only.
 """
@@ -122,6 +123,8 @@ class FakeOpenAIServer:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self.requests: list[RecordedRequest] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -153,6 +156,15 @@ class FakeOpenAIServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def _respond(self, request: RecordedRequest) -> FakeResponse:
         with self._lock:
             self.requests.append(request)
@@ -171,6 +183,13 @@ class FakeOpenAIServer:
             disable_nagle_algorithm = True
 
             def do_POST(self) -> None:
+                fake._enter()
+                try:
+                    self._answer()
+                finally:
+                    fake._leave()
+
+            def _answer(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
                 try:

@@ -211,3 +211,7 @@ class LLMCall(models.Model):
     @property
     def total_tokens(self) -> int:
         return self.input_tokens + self.output_tokens
+
+
+# The evaluation's tables live in their own module and belong to this app.
+from .evaluation.models import EvalCase, EvalDataset, EvalResult, EvalRun  # noqa: E402, F401

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .schemas import PromptInput
+from .schemas import BaseInput
 
 PROVIDERS = ("openai", "offline")
 
@@ -28,7 +28,7 @@ class CompletionRequest:
     schema_name: str
     json_schema: dict[str, Any]
     # The validated input itself: the offline model works from it rather than from the text.
-    input: PromptInput | None = None
+    input: BaseInput | None = None
     # A caller's deadline in seconds (search answers while the buyer waits): one attempt within
     # it, no SDK retries. None: LLM_TIMEOUT_SECONDS with LLM_MAX_RETRIES.
     timeout: float | None = None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 
 from .errors import PromptRefError
-from .models import PRODUCTION, Prompt, PromptLabel, PromptVersion
+from .models import PRODUCTION, Prompt, PromptLabel, PromptLabelMove, PromptVersion
 
 _REF = re.compile(
     r"^(?P<name>[a-z0-9][a-z0-9_-]*)(?:@(?P<number>\d+)|:(?P<label>[a-z0-9][a-z0-9_-]*))?$"
@@ -71,3 +73,39 @@ def resolve_prompt(ref: str) -> PromptVersion:
         raise PromptRefError(f"{name} has no version {number} (versions 1 to {last})")
     labels = ", ".join(PromptLabel.objects.filter(prompt__name=name).values_list("name", flat=True))
     raise PromptRefError(f"{name} has no label {label!r} (labels: {labels or 'none'})")
+
+
+@dataclass(frozen=True)
+class LabelPeriod:
+    """A time when a label pointed at a version: from ``since`` until ``until`` (None: now)."""
+
+    label: str
+    since: datetime
+    until: datetime | None
+
+    def overlaps(self, start: datetime, end: datetime | None) -> bool:
+        """Whether the label pointed here at some time in [start, end) (end None: now)."""
+        return (end is None or self.since < end) and (self.until is None or start < self.until)
+
+
+def label_periods(version: PromptVersion) -> list[LabelPeriod]:
+    """Every time a label of the version's prompt pointed at it, from the labels' move history.
+
+    So "the version an experiment's label used" is known for any past experiment, however the
+    label has moved since.
+    """
+    moves = (
+        PromptLabelMove.objects.filter(label__prompt_id=version.prompt_id)
+        .order_by("label_id", "moved_at", "id")
+        .values_list("label__name", "to_version_id", "moved_at")
+    )
+    periods: list[LabelPeriod] = []
+    open_since: dict[str, datetime] = {}
+    for label, to_version, moved_at in moves:
+        since = open_since.pop(label, None)
+        if since is not None:
+            periods.append(LabelPeriod(label, since, moved_at))
+        if to_version == version.pk:
+            open_since[label] = moved_at
+    periods += [LabelPeriod(label, since, None) for label, since in open_since.items()]
+    return sorted(periods, key=lambda period: (period.since, period.label))

@@ -6,9 +6,12 @@
     result.provider_label  # "offline model", "gpt-4o-mini via api.openai.com"
 
 Every call writes one ``LLMCall`` row, a cache hit and a failure included; a failure raises its
-typed ``LLMError`` after the row is written. The row is written with the caller's database
-connection, so inside an ``atomic`` block that later rolls back it goes too: call models outside
-transactions (the Celery tasks do).
+typed ``LLMError`` after the row is written. ``run`` is ``prepare`` (database reads), ``send``
+(the model; no database) and ``record`` (the row) in a row; a caller that runs many calls at
+once (the evaluation) runs ``send`` in threads and the other two on one.
+
+The row is written with the caller's database connection, so inside an ``atomic`` block that
+later rolls back it goes too: call models outside transactions (the Celery tasks do).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pydantic import BaseModel, ValidationError
 from . import cache
 from .errors import LLMError, LLMInputError, LLMInvalidOutput, LLMRefusal
 from .models import LLMCall, PromptVersion
-from .providers import CompletionRequest, ProviderReply, get_provider
+from .providers import CompletionRequest, Provider, ProviderReply, get_provider
 from .registry import resolve_prompt
 from .rendering import render_messages
 from .schemas import INPUT_SCHEMAS, OUTPUT_SCHEMAS
@@ -113,6 +116,140 @@ def _target_fields(target: models.Model | None) -> dict[str, Any]:
     return {"content_type": ContentType.objects.get_for_model(target), "object_id": target.pk}
 
 
+@dataclass
+class PreparedCall:
+    """A call ready to send: the version, the provider, the request and the log row's fields.
+
+    ``prepare`` builds it (database reads), ``send`` asks the model (network only, so it may run
+    in a thread of its own), ``record`` parses the answer and writes the ``LLMCall`` row.
+    ``llm.run`` is the three in a row; the evaluation runs ``send`` in a thread pool and keeps
+    the database work on one thread (SQLite takes one writer at a time).
+    """
+
+    version: PromptVersion
+    backend: Provider
+    request: CompletionRequest
+    row: dict[str, Any]
+    output_schema: type[BaseModel]
+    validation_context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What came back from one ``send``: a reply, or the error that stopped it."""
+
+    reply: ProviderReply | None
+    error: LLMError | None
+    latency_ms: float
+
+
+def prepare(
+    prompt_ref: str | PromptVersion,
+    input: dict[str, Any],
+    *,
+    target: models.Model | None = None,
+    purpose: str = "",
+    provider: str | None = None,
+    model: str | None = None,
+    context: dict[str, Any] | None = None,
+    timeout: float | None = None,
+) -> PreparedCall:
+    """Everything ``send`` needs, from the arguments of ``run``. Raises ``PromptRefError`` or
+    ``LLMInputError``; asks no model."""
+    version = prompt_ref if isinstance(prompt_ref, PromptVersion) else resolve_prompt(prompt_ref)
+    input_schema = INPUT_SCHEMAS[version.input_schema]
+    output_schema = OUTPUT_SCHEMAS[version.output_schema]
+    try:
+        validated_input = input_schema.model_validate(input)
+    except ValidationError as exc:
+        raise LLMInputError(
+            f"{version}: the input does not fit {version.input_schema}: "
+            f"{summarise_validation_error(exc)}"
+        ) from None
+    payload = validated_input.model_dump(mode="json")
+
+    backend = get_provider(provider)
+    model_name = backend.model_for(model or version.model or settings.LLM_MODEL)
+    input_sha = cache.input_hash(payload)
+    messages = render_messages(version, payload)
+    row: dict[str, Any] = {
+        "prompt_version": version,
+        "provider": backend.name,
+        "model": model_name,
+        "endpoint": backend.endpoint,
+        "purpose": purpose[:40],
+        "input": payload,
+        "input_hash": input_sha,
+        "cache_key": cache.cache_key(
+            version.pk, backend.name, backend.endpoint, model_name, input_sha
+        ),
+        "messages": messages,
+        "context": context or {},
+        **_target_fields(target),
+    }
+    request = CompletionRequest(
+        messages=messages,
+        model=model_name,
+        temperature=version.temperature,
+        max_tokens=version.max_tokens,
+        schema_name=version.output_schema,
+        json_schema=version.output_json_schema,
+        input=validated_input,
+        timeout=timeout,
+    )
+    return PreparedCall(
+        version=version,
+        backend=backend,
+        request=request,
+        row=row,
+        output_schema=output_schema,
+        validation_context=validated_input.validation_context(),
+    )
+
+
+def send(prepared: PreparedCall) -> Attempt:
+    """Ask the model. Touches no database (for a provider that talks to a server) and raises
+    nothing a model can cause: a failed call comes back as ``Attempt.error``."""
+    started = time.perf_counter()
+    try:
+        reply = prepared.backend.complete(prepared.request)
+    except LLMError as error:
+        return Attempt(None, error, (time.perf_counter() - started) * 1000)
+    return Attempt(reply, None, (time.perf_counter() - started) * 1000)
+
+
+def record(prepared: PreparedCall, attempt: Attempt) -> LLMResult:
+    """The validated answer of ``attempt``, logged as an ``LLMCall``; or its ``LLMError``,
+    raised after the failed call is logged."""
+    if attempt.error is not None:
+        _log_failure(attempt.error, prepared.row, attempt.latency_ms, reply=None)
+        raise attempt.error
+    reply = attempt.reply
+    assert reply is not None
+    try:
+        output = parse_reply(reply, prepared.output_schema, prepared.validation_context)
+    except LLMError as error:
+        _log_failure(error, prepared.row, attempt.latency_ms, reply=reply)
+        raise
+
+    row = prepared.row
+    parsed = output.model_dump(mode="json")
+    call = LLMCall.objects.create(
+        **row,
+        status=LLMCall.Status.SUCCESS,
+        raw_output=reply.content or "",
+        parsed_output=parsed,
+        input_tokens=reply.input_tokens,
+        output_tokens=reply.output_tokens,
+        cost=estimate_cost(row["model"], reply.input_tokens, reply.output_tokens),
+        latency_ms=attempt.latency_ms,
+        response_id=reply.response_id,
+    )
+    if prepared.backend.cacheable:
+        cache.store(row["cache_key"], reply.content or "", parsed)
+    return LLMResult(output, call, prepared.version, prepared.backend.name, cached=False)
+
+
 def run(
     prompt_ref: str | PromptVersion,
     input: dict[str, Any],
@@ -134,83 +271,24 @@ def run(
     Raises ``PromptRefError`` or ``LLMInputError`` before any call, an ``LLMError`` after a
     failed one.
     """
-    version = prompt_ref if isinstance(prompt_ref, PromptVersion) else resolve_prompt(prompt_ref)
-    input_schema = INPUT_SCHEMAS[version.input_schema]
-    output_schema = OUTPUT_SCHEMAS[version.output_schema]
-    try:
-        validated_input = input_schema.model_validate(input)
-    except ValidationError as exc:
-        raise LLMInputError(
-            f"{version}: the input does not fit {version.input_schema}: "
-            f"{summarise_validation_error(exc)}"
-        ) from None
-    payload = validated_input.model_dump(mode="json")
-    validation_context = validated_input.validation_context()
-
-    backend = get_provider(provider)
-    model_name = backend.model_for(model or version.model or settings.LLM_MODEL)
-    input_sha = cache.input_hash(payload)
-    key = cache.cache_key(version.pk, backend.name, backend.endpoint, model_name, input_sha)
-    messages = render_messages(version, payload)
-    row: dict[str, Any] = {
-        "prompt_version": version,
-        "provider": backend.name,
-        "model": model_name,
-        "endpoint": backend.endpoint,
-        "purpose": purpose[:40],
-        "input": payload,
-        "input_hash": input_sha,
-        "cache_key": key,
-        "messages": messages,
-        "context": context or {},
-        **_target_fields(target),
-    }
-
-    if use_cache and backend.cacheable and cache.ttl_seconds() > 0:
-        found = _answer_from_cache(row, output_schema, validation_context)
-        if found is not None:
-            output, call = found
-            return LLMResult(output, call, version, backend.name, cached=True)
-
-    request = CompletionRequest(
-        messages=messages,
-        model=model_name,
-        temperature=version.temperature,
-        max_tokens=version.max_tokens,
-        schema_name=version.output_schema,
-        json_schema=version.output_json_schema,
-        input=validated_input,
+    prepared = prepare(
+        prompt_ref,
+        input,
+        target=target,
+        purpose=purpose,
+        provider=provider,
+        model=model,
+        context=context,
         timeout=timeout,
     )
-    started = time.perf_counter()
-    try:
-        reply = backend.complete(request)
-    except LLMError as error:
-        _log_failure(error, row, started, reply=None)
-        raise
-    latency_ms = (time.perf_counter() - started) * 1000
-
-    try:
-        output = parse_reply(reply, output_schema, validation_context)
-    except LLMError as error:
-        _log_failure(error, row, started, reply=reply)
-        raise
-
-    parsed = output.model_dump(mode="json")
-    call = LLMCall.objects.create(
-        **row,
-        status=LLMCall.Status.SUCCESS,
-        raw_output=reply.content or "",
-        parsed_output=parsed,
-        input_tokens=reply.input_tokens,
-        output_tokens=reply.output_tokens,
-        cost=estimate_cost(model_name, reply.input_tokens, reply.output_tokens),
-        latency_ms=latency_ms,
-        response_id=reply.response_id,
-    )
-    if backend.cacheable:
-        cache.store(key, reply.content or "", parsed)
-    return LLMResult(output, call, version, backend.name, cached=False)
+    if use_cache and prepared.backend.cacheable and cache.ttl_seconds() > 0:
+        found = _answer_from_cache(
+            prepared.row, prepared.output_schema, prepared.validation_context
+        )
+        if found is not None:
+            output, call = found
+            return LLMResult(output, call, prepared.version, prepared.backend.name, cached=True)
+    return record(prepared, send(prepared))
 
 
 def _answer_from_cache(
@@ -239,7 +317,7 @@ def _answer_from_cache(
 
 
 def _log_failure(
-    error: LLMError, row: dict[str, Any], started: float, *, reply: ProviderReply | None
+    error: LLMError, row: dict[str, Any], latency_ms: float, *, reply: ProviderReply | None
 ) -> None:
     """Write the failed call's row and attach it to ``error``. Tokens spent are still counted."""
     input_tokens = reply.input_tokens if reply else 0
@@ -252,7 +330,7 @@ def _log_failure(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         cost=estimate_cost(row["model"], input_tokens, output_tokens),
-        latency_ms=(time.perf_counter() - started) * 1000,
+        latency_ms=latency_ms,
         response_id=reply.response_id if reply else "",
     )
     log.warning(

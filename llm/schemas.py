@@ -96,15 +96,22 @@ class CategoryOption(BaseModel):
         return next((option for option in self.attributes if option.key == key), None)
 
 
-class PromptInput(BaseModel):
-    """Every prompt's input lists the categories its answer may use."""
+class BaseInput(BaseModel):
+    """What every prompt's input is: checked before any model is asked, nothing extra."""
 
     model_config = ConfigDict(extra="forbid")
+
+    def validation_context(self) -> dict[str, Any]:
+        """What output validation needs to know about this input (the allowed values)."""
+        return {}
+
+
+class PromptInput(BaseInput):
+    """The input of a prompt whose answer picks a category: the categories it may use."""
 
     categories: list[CategoryOption] = Field(min_length=1, max_length=100)
 
     def validation_context(self) -> dict[str, Any]:
-        """What output validation needs to know about this input (the allowed values)."""
         return {"categories": {category.slug: category for category in self.categories}}
 
 
@@ -145,6 +152,14 @@ class SearchQueryInput(PromptInput):
 
     def validation_context(self) -> dict[str, Any]:
         return {**super().validation_context(), "cities": self.cities}
+
+
+class DescriptionJudgeInput(BaseInput):
+    """A seller's text and the ad a model wrote from it, for the judge to grade."""
+
+    text: str = Field(min_length=1, max_length=5000, description="The seller's rough text.")
+    title: str = Field(max_length=200)
+    description: str = Field(max_length=5000)
 
 
 # --- What the model answers ---------------------------------------------------------------------
@@ -345,15 +360,40 @@ class SearchQueryOutput(BaseModel):
         return self
 
 
+Grade = Literal[1, 2, 3, 4, 5]
+
+
+class DescriptionJudgeOutput(BaseModel):
+    """A judge's grades of a written ad: 1 (bad) to 5 (good), and why, in a sentence or two."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    faithfulness: Grade = Field(
+        description="5: every fact is in the seller's text; 1: facts were invented or changed."
+    )
+    clarity: Grade = Field(description="5: clear, tidy and easy to scan; 1: confusing or messy.")
+    reason: Annotated[str, _text(300)] = Field(description="One or two sentences: why.")
+
+
 # --- Registry -----------------------------------------------------------------------------------
 
-INPUT_SCHEMAS: dict[str, type[PromptInput]] = {
+INPUT_SCHEMAS: dict[str, type[BaseInput]] = {
     model.__name__: model
-    for model in (ListingAssistantInput, ListingEnrichmentInput, SearchQueryInput)
+    for model in (
+        ListingAssistantInput,
+        ListingEnrichmentInput,
+        SearchQueryInput,
+        DescriptionJudgeInput,
+    )
 }
 OUTPUT_SCHEMAS: dict[str, type[BaseModel]] = {
     model.__name__: model
-    for model in (ListingAssistantOutput, ListingEnrichmentOutput, SearchQueryOutput)
+    for model in (
+        ListingAssistantOutput,
+        ListingEnrichmentOutput,
+        SearchQueryOutput,
+        DescriptionJudgeOutput,
+    )
 }
 
 

@@ -155,8 +155,18 @@ EXPERIMENTS = [
         ),
         unit_type=UnitType.USER,
         variants=[
-            ("control", "Production prompt", True, {"prompt_label": "production"}),
-            ("treatment", "Candidate prompt", False, {"prompt_label": "candidate"}),
+            (
+                "control",
+                "Production prompt",
+                True,
+                {"prompt": "listing_assistant", "prompt_label": "production"},
+            ),
+            (
+                "treatment",
+                "Candidate prompt",
+                False,
+                {"prompt": "listing_assistant", "prompt_label": "candidate"},
+            ),
         ],
         primary="suggestion_accept_rate",
         secondary=["publish_rate"],

@@ -209,6 +209,8 @@ LLM_PROMPT_CACHE_SECONDS = env.int("LLM_PROMPT_CACHE_SECONDS", default=30)
 # that classifier at most this often.
 LLM_OFFLINE_CORPUS_SIZE = env.int("LLM_OFFLINE_CORPUS_SIZE", default=5000)
 LLM_OFFLINE_CORPUS_TTL_SECONDS = env.int("LLM_OFFLINE_CORPUS_TTL_SECONDS", default=300)
+# Evaluation datasets shipped with the code (docs/evaluation.md): NAME.jsonl, NAME_holdout.jsonl.
+LLM_EVAL_DATASETS_DIR = BASE_DIR / "llm" / "evaluation" / "datasets"
 
 # --- Feature flags --------------------------------------------------------------------------
 

@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import LLMRequestRejected
 from ..providers import CompletionRequest, ProviderReply
 from ..schemas import (
+    BaseInput,
     ListingAssistantInput,
     ListingEnrichmentInput,
     PromptInput,
@@ -87,7 +89,7 @@ HANDLERS: dict[str, tuple[type[PromptInput], Callable[[Any], dict[str, Any]]]] =
 }
 
 
-def answer(schema_name: str, data: PromptInput | dict[str, Any]) -> dict[str, Any]:
+def answer(schema_name: str, data: BaseInput | dict[str, Any]) -> dict[str, Any]:
     """The offline answer for a prompt whose output schema is ``schema_name``, from its input
     (validated already, as ``llm.run`` passes it, or a plain dict)."""
     try:
@@ -109,6 +111,9 @@ class OfflineProvider:
         return MODEL_NAME  # whatever model the prompt asks for, this is the one answering
 
     def complete(self, request: CompletionRequest) -> ProviderReply:
+        if request.schema_name not in HANDLERS:
+            # The description judge, for one: grading prose needs a real model.
+            raise LLMRequestRejected(f"the offline model cannot answer {request.schema_name}")
         if request.input is None:
             raise ValueError("the offline model answers from the validated input")
         content = json.dumps(answer(request.schema_name, request.input), ensure_ascii=False)

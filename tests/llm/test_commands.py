@@ -19,7 +19,7 @@ def run(*args) -> str:
 
 
 def test_sync_prompts_says_nothing_changed(tmp_path, settings):
-    assert run("sync_prompts").strip().endswith("3 prompts, 0 new versions")
+    assert run("sync_prompts").strip().endswith("4 prompts, 0 new versions")
 
 
 def test_sync_prompts_prints_what_it_created(tmp_path, settings):
@@ -29,8 +29,8 @@ def test_sync_prompts_prints_what_it_created(tmp_path, settings):
     output = run("sync_prompts", "--dir", str(tmp_path / "prompts"))
 
     assert "created search_query@2" in output
-    assert "3 prompts, 1 new versions" in output
-    assert PromptVersion.objects.count() == 4
+    assert "4 prompts, 1 new versions" in output
+    assert PromptVersion.objects.count() == 5
 
 
 def test_sync_prompts_names_a_broken_file(tmp_path, settings):

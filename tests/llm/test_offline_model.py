@@ -133,6 +133,15 @@ def test_it_reports_itself_as_the_offline_model(categories):
     assert call.latency_ms > 0
 
 
+def test_it_declines_to_grade_prose_and_says_so():
+    judge_input = {"text": "red bike", "title": "Red bike", "description": "A red bike."}
+
+    with pytest.raises(llm.LLMRequestRejected, match="cannot answer DescriptionJudgeOutput"):
+        llm.run("description_judge", judge_input)
+
+    assert LLMCall.objects.get().status == LLMCall.Status.REJECTED
+
+
 @pytest.mark.parametrize(
     ("title", "description", "verdict", "codes"),
     [

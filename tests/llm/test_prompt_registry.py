@@ -13,12 +13,12 @@ from llm.models import (
     PromptVersion,
 )
 from llm.prompt_files import PromptFileError
-from llm.registry import resolve_prompt
+from llm.registry import label_periods, resolve_prompt
 from llm.services import move_label, sync_prompts
 
 pytestmark = pytest.mark.django_db
 
-SHIPPED = ("listing_assistant", "listing_enrichment", "search_query")
+SHIPPED = ("description_judge", "listing_assistant", "listing_enrichment", "search_query")
 
 
 @pytest.fixture
@@ -50,8 +50,8 @@ def test_migrate_synced_every_shipped_prompt_with_a_production_label():
 def test_unchanged_content_creates_nothing(prompt_dir):
     synced = sync_prompts(prompt_dir)
 
-    assert [item.created for item in synced] == [False, False, False]
-    assert PromptVersion.objects.count() == 3
+    assert [item.created for item in synced] == [False] * len(SHIPPED)
+    assert PromptVersion.objects.count() == len(SHIPPED)
 
 
 def test_changed_content_creates_the_next_number_and_leaves_labels_alone(prompt_dir):
@@ -122,7 +122,7 @@ def test_a_broken_prompt_file_is_refused_with_its_name(prompt_dir, old, new, mes
 
     assert message in str(caught.value)
 
-    assert PromptVersion.objects.count() == 3
+    assert PromptVersion.objects.count() == len(SHIPPED)
 
 
 def test_a_saved_version_cannot_be_changed():
@@ -150,7 +150,8 @@ def test_moving_a_label_is_recorded(prompt_dir, user):
     assert rollback is not None
     assert rollback.moved_by is None
     assert resolve_prompt("search_query").number == 1
-    assert PromptLabelMove.objects.filter(label__name="production").count() == 5  # 3 first + 2
+    moves = PromptLabelMove.objects.filter(label__name="production")
+    assert moves.count() == len(SHIPPED) + 2  # each first version, then these two
 
 
 def test_a_moved_label_is_seen_at_once_although_resolutions_are_cached(prompt_dir):
@@ -220,3 +221,30 @@ def test_references_resolve_by_name_label_and_number(prompt_dir):
 def test_bad_references_give_clear_errors(ref, message):
     with pytest.raises(llm.PromptRefError, match=message.replace("(", r"\(").replace(")", r"\)")):
         resolve_prompt(ref)
+
+
+def test_the_times_each_label_pointed_at_a_version_come_from_its_moves(prompt_dir):
+    edit(prompt_dir / "search_query.toml", "temperature = 0", "temperature = 0.3")
+    sync_prompts(prompt_dir)
+    v1 = PromptVersion.objects.get(prompt__name="search_query", number=1)
+    v2 = PromptVersion.objects.get(prompt__name="search_query", number=2)
+    llm.move_label("search_query", "candidate", 2)
+    llm.move_label("search_query", "production", 2)
+    llm.move_label("search_query", "production", 1, note="rollback")
+    moves = {
+        (move.label.name, move.to_version.number, move.from_version_id is None): move.moved_at
+        for move in PromptLabelMove.objects.filter(label__prompt__name="search_query")
+    }
+
+    periods_1 = [(p.label, p.since, p.until) for p in label_periods(v1)]
+    periods_2 = [(p.label, p.since, p.until) for p in label_periods(v2)]
+
+    first, promoted = moves[("production", 1, True)], moves[("production", 2, False)]
+    rolled_back = moves[("production", 1, False)]
+    assert periods_1 == [("production", first, promoted), ("production", rolled_back, None)]
+    assert periods_2 == [
+        ("candidate", moves[("candidate", 2, True)], None),
+        ("production", promoted, rolled_back),
+    ]
+    assert label_periods(v2)[1].overlaps(promoted, None)
+    assert not label_periods(v2)[1].overlaps(rolled_back, None)

@@ -1,0 +1,428 @@
+"""The evaluation's writes (loading datasets; creating, finishing, cancelling runs) and the summary
+of a run's results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..errors import PromptRefError
+from ..models import Prompt, PromptVersion
+from ..providers import get_provider
+from ..registry import resolve_prompt
+from ..schemas import INPUT_SCHEMAS, CategoryOption, PromptInput
+from . import datasets, site_categories
+from .models import EvalCase, EvalDataset, EvalResult, EvalRun
+from .summary import JUDGE_NEEDS_A_REAL_MODEL, ResultRow, summarise
+
+JUDGE_PROMPT = "description_judge"
+# The outputs whose descriptions the judge grades.
+JUDGED_OUTPUTS = {"ListingAssistantOutput"}
+
+
+class EvaluationError(ValueError):
+    """A dataset or a run that cannot be made as asked; the message says why."""
+
+
+def datasets_dir() -> Path:
+    return Path(settings.LLM_EVAL_DATASETS_DIR)
+
+
+def category_options(raw: list[dict[str, Any]] | None = None) -> dict[str, CategoryOption]:
+    """The site's categories (or ``raw``), by slug, as the schemas read them."""
+    rows = site_categories() if raw is None else raw
+    options = (CategoryOption.model_validate(row) for row in rows)
+    return {option.slug: option for option in options}
+
+
+def _latest_version(prompt_name: str) -> PromptVersion:
+    version = (
+        PromptVersion.objects.select_related("prompt")
+        .filter(prompt__name=prompt_name)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        known = ", ".join(Prompt.objects.values_list("name", flat=True)) or "none"
+        raise EvaluationError(
+            f"no prompt named {prompt_name!r} (known: {known}); name it with --prompt"
+        )
+    return version
+
+
+# --- Datasets -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedDataset:
+    dataset: EvalDataset
+    # "created", "unchanged", "replaced" (a version without runs, in place) or "new version"
+    action: str
+
+
+def load_dataset(
+    path: Path,
+    *,
+    name: str | None = None,
+    prompt_name: str | None = None,
+    holdout: bool | None = None,
+    replace: bool = False,
+    cities_path: Path | None = None,
+) -> LoadedDataset:
+    """Load the JSONL file at ``path`` as the dataset ``name`` (default: the file's name).
+
+    Every line is checked first; a file with any bad line loads nothing
+    (``datasets.DatasetFileError``). The same content again changes nothing. Changed content
+    needs ``replace``: the current version is replaced in place when it has no runs, else a new
+    version is made, so that every run keeps the cases it was scored on.
+    """
+    name = name or datasets.dataset_name(path)
+    holdout = datasets.is_holdout_name(name) if holdout is None else holdout
+    version = _latest_version(prompt_name or _prompt_named_by(name, path))
+    prompt_name = version.prompt.name
+    input_schema = INPUT_SCHEMAS[version.input_schema]
+
+    shared_input: dict[str, Any] = {}
+    if "cities" in input_schema.model_fields:
+        cities_path = cities_path or path.parent / datasets.CITIES_FILE
+        if cities_path.exists():
+            shared_input["cities"] = datasets.read_cities(cities_path)
+    cases = datasets.read_dataset(
+        path,
+        input_schema=input_schema,
+        output_schema=version.output_schema,
+        categories=category_options(),
+        shared_input=shared_input,
+    )
+    _check_holdout_apart(path, name, holdout, cases)
+    digest = datasets.content_hash(
+        cases, prompt=prompt_name, shared_input=shared_input, holdout=holdout
+    )
+
+    with transaction.atomic():
+        current = EvalDataset.objects.select_for_update().filter(name=name).order_by("-version")
+        dataset = current.first()
+        if dataset is not None and dataset.content_hash == digest:
+            return LoadedDataset(dataset, "unchanged")
+        if dataset is not None and not replace:
+            raise EvaluationError(
+                f"{dataset} has other cases than {path}; load it with --replace to replace them "
+                "(a version that has runs is kept, and the file becomes a new version)"
+            )
+        fields = {
+            "prompt": version.prompt,
+            "is_holdout": holdout,
+            "source_path": _display_path(path),
+            "content_hash": digest,
+            "shared_input": shared_input,
+        }
+        if dataset is None:
+            dataset = EvalDataset.objects.create(name=name, version=1, **fields)
+            action = "created"
+        elif not dataset.runs.exists():
+            dataset.cases.all().delete()
+            for field, value in fields.items():
+                setattr(dataset, field, value)
+            dataset.created_at = timezone.now()
+            dataset.save()
+            action = "replaced"
+        else:
+            dataset = EvalDataset.objects.create(name=name, version=dataset.version + 1, **fields)
+            action = "new version"
+        EvalCase.objects.bulk_create(
+            EvalCase(
+                dataset=dataset,
+                position=position,
+                input=case.input,
+                expected=case.expected,
+                tags=case.tags,
+            )
+            for position, case in enumerate(cases, start=1)
+        )
+    return LoadedDataset(dataset, action)
+
+
+def _prompt_named_by(name: str, path: Path) -> str:
+    """The prompt a dataset is for, by the dataset's name or else by its file's name."""
+    candidates = [datasets.prompt_name_for(name), datasets.prompt_name_for(path.stem)]
+    known = set(Prompt.objects.filter(name__in=candidates).values_list("name", flat=True))
+    return next((candidate for candidate in candidates if candidate in known), candidates[0])
+
+
+def _check_holdout_apart(
+    path: Path, name: str, holdout: bool, cases: list[datasets.CaseLine]
+) -> None:
+    """A held-out case must not also be a development case: it would be tuned on."""
+    sibling_name = datasets.prompt_name_for(name) if holdout else name + datasets.HOLDOUT_SUFFIX
+    sibling = EvalDataset.objects.current(sibling_name)
+    if sibling is None:
+        return
+    theirs = {
+        datasets.input_key(case_input): position
+        for position, case_input in sibling.cases.values_list("position", "input")
+    }
+    problems = [
+        f"line {case.line}: the same input as case #{theirs[key]} of {sibling}"
+        for case in cases
+        if (key := datasets.input_key(case.input)) in theirs
+    ]
+    if problems:
+        raise datasets.DatasetFileError(
+            path, [*problems, "a held-out set and its development set must not share cases"]
+        )
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path(settings.BASE_DIR).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_shipped_datasets(*, replace: bool = False) -> list[LoadedDataset]:
+    """Every ``*.jsonl`` in ``LLM_EVAL_DATASETS_DIR``, each named after its file."""
+    return [load_dataset(path, replace=replace) for path in sorted(datasets_dir().glob("*.jsonl"))]
+
+
+def dataset_for_run(name: str) -> EvalDataset:
+    """The current version of dataset ``name``, loading the shipped file of that name if the
+    database has none yet."""
+    dataset = EvalDataset.objects.current(name)
+    if dataset is not None:
+        return dataset
+    path = datasets_dir() / f"{name}.jsonl"
+    if not path.exists():
+        loaded = ", ".join(sorted(set(EvalDataset.objects.values_list("name", flat=True))))
+        shipped = ", ".join(p.stem for p in sorted(datasets_dir().glob("*.jsonl")))
+        raise EvaluationError(
+            f"no dataset named {name!r} (loaded: {loaded or 'none'}; "
+            f"files in {_display_path(datasets_dir())}: {shipped or 'none'})"
+        )
+    return load_dataset(path).dataset
+
+
+def file_differs(dataset: EvalDataset) -> bool:
+    """Whether the dataset's source file now says something else than the loaded cases (a
+    file that no longer loads differs too)."""
+    path = Path(settings.BASE_DIR) / dataset.source_path
+    if not dataset.source_path or not path.exists():
+        return False
+    version = _latest_version(dataset.prompt.name)
+    try:
+        cases = datasets.read_dataset(
+            path,
+            input_schema=INPUT_SCHEMAS[version.input_schema],
+            output_schema=version.output_schema,
+            categories={},
+            shared_input=dataset.shared_input,
+        )
+    except datasets.DatasetFileError:
+        return True
+    digest = datasets.content_hash(
+        cases,
+        prompt=dataset.prompt.name,
+        shared_input=dataset.shared_input,
+        holdout=dataset.is_holdout,
+    )
+    return digest != dataset.content_hash
+
+
+def refresh_content_hash(dataset: EvalDataset) -> None:
+    """After cases were edited in the admin: the hash of what the cases now say."""
+    cases = [
+        datasets.CaseLine(position, case_input, expected, tags)
+        for position, case_input, expected, tags in dataset.cases.order_by("position").values_list(
+            "position", "input", "expected", "tags"
+        )
+    ]
+    dataset.content_hash = datasets.content_hash(
+        cases,
+        prompt=dataset.prompt.name,
+        shared_input=dataset.shared_input,
+        holdout=dataset.is_holdout,
+    )
+    dataset.save(update_fields=["content_hash"])
+
+
+# --- Runs ---------------------------------------------------------------------------------------
+
+
+def categories_hash(categories: list[dict[str, Any]]) -> str:
+    canonical = json.dumps(categories, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def create_run(
+    dataset: EvalDataset,
+    prompt_ref: str | PromptVersion,
+    *,
+    provider: str | None = None,
+    model: str = "",
+    concurrency: int = 4,
+    judge: str | None = JUDGE_PROMPT,
+    user: Any = None,
+    note: str = "",
+) -> EvalRun:
+    """A queued run of a prompt version over a dataset, with a pending result per case.
+
+    The categories are taken from the site now and kept with the run. The judge grades the
+    descriptions when the provider is a real model and the prompt writes descriptions;
+    ``judge=None`` turns it off.
+    """
+    version = prompt_ref if isinstance(prompt_ref, PromptVersion) else resolve_prompt(prompt_ref)
+    if version.prompt_id != dataset.prompt_id:
+        raise EvaluationError(f"{dataset} is a dataset for {dataset.prompt}, not {version.prompt}")
+    if concurrency < 1:
+        raise EvaluationError("the concurrency is at least 1")
+    backend = get_provider(provider)
+    categories: list[dict[str, Any]] = []
+    if issubclass(INPUT_SCHEMAS[version.input_schema], PromptInput):
+        categories = [option.model_dump() for option in category_options().values()]
+        if not categories:
+            raise EvaluationError(
+                "no categories to give the model: the marketplace registers them with "
+                "llm.evaluation.register_categories, and has none in the database"
+            )
+    judge_version = None
+    if judge and backend.name != "offline" and version.output_schema in JUDGED_OUTPUTS:
+        try:
+            judge_version = resolve_prompt(judge)
+        except PromptRefError as exc:
+            raise EvaluationError(f"the judge: {exc}") from None
+
+    with transaction.atomic():
+        run = EvalRun.objects.create(
+            dataset=dataset,
+            prompt_version=version,
+            provider=backend.name,
+            model=model,
+            judge_version=judge_version,
+            concurrency=concurrency,
+            categories=categories,
+            categories_hash=categories_hash(categories),
+            is_holdout=dataset.is_holdout,
+            note=note[:200],
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        case_ids = list(dataset.cases.order_by("position").values_list("id", flat=True))
+        EvalResult.objects.bulk_create(EvalResult(run=run, case_id=pk) for pk in case_ids)
+        run.total = len(case_ids)
+        run.save(update_fields=["total"])
+    return run
+
+
+UNFINISHED = [EvalResult.Status.PENDING, EvalResult.Status.QUEUED, EvalResult.Status.RUNNING]
+
+
+def start_run(run_id: int) -> bool:
+    """queued → running; False if the run was started already (or cancelled)."""
+    return bool(
+        EvalRun.objects.filter(pk=run_id, status=EvalRun.Status.QUEUED).update(
+            status=EvalRun.Status.RUNNING, started_at=timezone.now()
+        )
+    )
+
+
+def finish_result(result_id: int, run_id: int, **fields: Any) -> bool:
+    """Store a case's outcome and count it in its run, once.
+
+    Only the attempt that finds the case unfinished finishes it (a redelivered task finds it
+    done), and the run's counters move in the same transaction as the result.
+    """
+    status = fields["status"]
+    with transaction.atomic(savepoint=False):
+        finished = EvalResult.objects.filter(pk=result_id, status__in=UNFINISHED).update(
+            finished_at=timezone.now(), **fields
+        )
+        if not finished:
+            return False
+        EvalRun.objects.filter(pk=run_id).update(
+            done=F("done") + 1,
+            failed=F("failed") + (1 if status == EvalResult.Status.FAILED else 0),
+        )
+    return True
+
+
+def finish_run(run_id: int) -> bool:
+    """Summarise a running run whose cases are all done, and mark it succeeded (once)."""
+    run = EvalRun.objects.select_related("dataset", "prompt_version").get(pk=run_id)
+    if run.status != EvalRun.Status.RUNNING or run.done < run.total:
+        return False
+    summary = summarise_run(run)
+    return bool(
+        EvalRun.objects.filter(pk=run_id, status=EvalRun.Status.RUNNING).update(
+            status=EvalRun.Status.SUCCEEDED, summary=summary, finished_at=timezone.now()
+        )
+    )
+
+
+def cancel_run(run: EvalRun) -> bool:
+    """Stop a queued or running run: cases not started yet are not started. What finished is
+    summarised (a partial summary)."""
+    stopped = EvalRun.objects.filter(
+        pk=run.pk, status__in=[EvalRun.Status.QUEUED, EvalRun.Status.RUNNING]
+    ).update(status=EvalRun.Status.CANCELLED, finished_at=timezone.now())
+    if stopped:
+        run.refresh_from_db()
+        run.summary = {**summarise_run(run), "partial": True}
+        run.save(update_fields=["summary"])
+    return bool(stopped)
+
+
+def fail_run(run_id: int, error: str) -> None:
+    """The run could not go on (not a case: the run itself)."""
+    EvalRun.objects.filter(
+        pk=run_id, status__in=[EvalRun.Status.QUEUED, EvalRun.Status.RUNNING]
+    ).update(status=EvalRun.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+# --- Summaries ------------------------------------------------------------------------------------
+
+
+def judge_note(run: EvalRun) -> str | None:
+    """Why a run has no judge's grades (None: it has them)."""
+    if run.judge_version_id is not None:
+        return None
+    if run.prompt_version.output_schema not in JUDGED_OUTPUTS:
+        return "n/a: no descriptions to judge"
+    if run.provider == "offline":
+        return JUDGE_NEEDS_A_REAL_MODEL
+    return "n/a: turned off for this run"
+
+
+def summarise_run(run: EvalRun) -> dict[str, Any]:
+    """The figures of the run's finished results (``summary.summarise``)."""
+    rows = [
+        ResultRow(
+            ok=status == EvalResult.Status.OK,
+            passed=passed,
+            scores=scores,
+            tags=tags,
+            latency_ms=latency_ms,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cost=cost,
+            error_kind=error_kind,
+        )
+        for status, passed, scores, tags, latency_ms, input_tokens, output_tokens, cost, error_kind
+        in run.results.finished().values_list(
+            "status",
+            "passed",
+            "scores",
+            "case__tags",
+            "latency_ms",
+            "input_tokens",
+            "output_tokens",
+            "cost",
+            "error_kind",
+        )
+    ]  # fmt: skip
+    return summarise(rows, judge_note=judge_note(run))
