@@ -2,8 +2,8 @@
 
 ``llm`` may not import ``experiments``, so this panel is registered with
 ``llm.admin_extensions.register_version_panel`` in ``ExperimentsConfig.ready``. A variant uses a
-prompt through its config, ``{"prompt_label": "candidate"}``, naming the prompt with
-``"prompt": "listing_assistant"`` (a variant that names no prompt is taken to mean a label of
+prompt through its config, ``{"prompt_label": "candidate"}``, of the prompt its experiment names
+(``Experiment.prompt_name``; an experiment that names no prompt is taken to mean a label of
 whichever prompt has it). The version it used is the one the label pointed at while the
 experiment ran, from the label's move history (``llm.registry.label_periods``), so the record
 stays right however the label has moved since.
@@ -20,7 +20,8 @@ from django.template.loader import render_to_string
 from llm.models import PromptVersion
 from llm.registry import LabelPeriod, label_periods
 
-from .models import Experiment, Variant
+from .models import Experiment, ResultSnapshot, Variant
+from .results import ExperimentResults, MetricResult, UnreadableResults
 
 
 @dataclass
@@ -34,13 +35,25 @@ class VariantRow:
 class ExperimentRow:
     experiment: Experiment
     variants: list[VariantRow]
+    snapshot: ResultSnapshot | None = None
+    primary: MetricResult | None = None  # the primary metric in the latest results
+
+
+def _latest_results(experiment: Experiment) -> tuple[ResultSnapshot | None, MetricResult | None]:
+    snapshot = ResultSnapshot.objects.latest_for(experiment)
+    if snapshot is None:
+        return None, None
+    try:
+        return snapshot, ExperimentResults.from_json(snapshot.results).primary
+    except UnreadableResults:  # stored by an older version of the results code
+        return snapshot, None
 
 
 def _used_here(variant: Variant, version: PromptVersion, periods: list[LabelPeriod]) -> bool:
     config = variant.config if isinstance(variant.config, dict) else {}
-    if config.get("prompt", version.prompt.name) != version.prompt.name:
-        return False
     experiment = variant.experiment
+    if experiment.prompt_name and experiment.prompt_name != version.prompt.name:
+        return False
     assert experiment.started_at is not None
     return any(
         period.label == config.get("prompt_label")
@@ -81,6 +94,7 @@ def experiments_using(version: PromptVersion) -> list[ExperimentRow]:
                 VariantRow(variant, exposed.get(variant.pk, 0), variant.pk in used)
                 for variant in experiment.variants.all()
             ],
+            *_latest_results(experiment),
         )
         for experiment in experiments
     ]

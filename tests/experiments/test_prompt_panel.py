@@ -43,9 +43,10 @@ def move(label: str, version: PromptVersion, *, at) -> None:
 def prompt_experiment(*, started_days_ago: float, prompt: str = "listing_assistant", **fields):
     return ExperimentFactory(
         started_at=timezone.now() - started_days_ago * DAY,
+        prompt_name=prompt,
         variants=[
-            ("control", 0.5, {"prompt": prompt, "prompt_label": "production"}),
-            ("treatment", 0.5, {"prompt": prompt, "prompt_label": "candidate"}),
+            ("control", 0.5, {"prompt_label": "production"}),
+            ("treatment", 0.5, {"prompt_label": "candidate"}),
         ],
         **fields,
     )
@@ -129,3 +130,19 @@ def test_the_version_page_shows_the_panel_to_staff_who_may_see_experiments(clien
     response = client.get(url)
     assert response.status_code == 200
     assert "Online: experiments" not in response.text  # no permission to see experiments
+
+
+def test_the_panel_shows_the_latest_verdict_on_the_primary_metric(client, versions):
+    from experiments.services import refresh_results
+
+    v1, _ = versions
+    experiment = prompt_experiment(started_days_ago=1, name="Assistant prompt test")
+    expose(experiment, "control", 4)
+    url = reverse("admin:llm_promptversion_change", args=[v1.pk])
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert "No results yet." in client.get(url).text
+
+    refresh_results(experiment)
+    html = client.get(url).text
+    assert experiment.primary_metric.name in html
+    assert "Not enough data" in html

@@ -19,8 +19,7 @@ def test_migrate_creates_the_marketplace_experiments_as_drafts_with_their_metric
     assert experiments["ai_search"].unit_type == "visitor"
     assert experiments["ai_listing_assistant"].unit_type == "user"
     assert experiments["listing_prompt_version"].variants.get(key="treatment").config == {
-        "prompt": "listing_assistant",
-        "prompt_label": "candidate",
+        "prompt_label": "candidate"
     }
     # Shipping its winner moves this prompt's production label (experiments.services).
     assert experiments["listing_prompt_version"].prompt_name == "listing_assistant"
