@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from experiments.api import load_spec
 from experiments.models import Experiment, Flag, Metric, UnitType, Variant
+from experiments.services import start_experiment
 
 # Experiment keys, as the views ask for them.
 AI_LISTING_ASSISTANT = "ai_listing_assistant"
@@ -243,3 +245,26 @@ def create_missing_experiments(sender=None, using: str = "default", **kwargs) ->
                     "note": f"Follows the {definition.key} experiment while it runs.",
                 },
             )
+
+
+# The experiments the demo starts: the two AI features meet half of their users each. The prompt
+# experiment waits for a candidate prompt (docs/walkthrough.md starts it).
+DEMO_RUNNING = (AI_LISTING_ASSISTANT, AI_SEARCH)
+
+
+def start_demo_experiments() -> list[Experiment]:
+    """Start the demo's experiments that are still drafts; returns the ones it started."""
+    started = []
+    for experiment in Experiment.objects.filter(
+        key__in=DEMO_RUNNING, status=Experiment.Status.DRAFT
+    ):
+        start_experiment(experiment)
+        started.append(experiment)
+    return started
+
+
+def assistant_group(user_id: int) -> str:
+    """The variant key a user gets in the assistant experiment, without recording anything."""
+    spec = load_spec(AI_LISTING_ASSISTANT)
+    variant = spec.assign(str(user_id)) if spec else None
+    return variant.key if variant else "control"

@@ -331,3 +331,19 @@ def test_every_kind_of_item_in_a_big_demo_has_its_own_drawing():
 def test_it_refuses_sizes_that_make_no_demo():
     with pytest.raises(CommandError, match="at least"):
         seed("--users", "1")
+
+
+def test_the_demo_starts_the_ai_experiments_and_names_a_seller_with_the_assistant(settings):
+    from experiments.models import Experiment
+    from marketplace.ab_tests import assistant_group
+
+    settings.DEBUG = True
+    output = seed("--listings", "20", "--users", "12", "--no-images")
+    status = dict(Experiment.objects.values_list("key", "status"))
+    assert status == {
+        "ai_listing_assistant": "running",
+        "ai_search": "running",
+        "listing_prompt_version": "draft",  # it waits for a candidate prompt
+    }
+    username = re.search(r"for example as '([^']+)' \(who has the listing assistant\)", output)[1]
+    assert assistant_group(User.objects.get(username=username).pk) == "treatment"

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
+from marketplace.ab_tests import assistant_group, start_demo_experiments
 from marketplace.demo.generate import build_plan
 from marketplace.demo.progress import ProgressBar
 from marketplace.demo.seeding import (
@@ -84,6 +85,8 @@ class Command(BaseCommand):
         )
         bar.finish()
         self._say(f"Seeded {counts} in {time.monotonic() - started:.1f} s.", self.style.SUCCESS)
+        for experiment in start_demo_experiments():
+            self._say(f"Started the experiment '{experiment.key}' ({experiment.name}).")
         self._admin()
         self._seller_login()
 
@@ -113,13 +116,18 @@ class Command(BaseCommand):
             )
 
     def _seller_login(self) -> None:
-        seller = User.objects.filter(is_demo=True, last_name__gt="").order_by("pk").first()
+        sellers = User.objects.filter(is_demo=True, last_name__gt="").order_by("pk")
+        seller = sellers.first()
         if seller is None:
             return
+        # Suggest a seller who gets the listing assistant, so a newcomer sees it at once.
+        with_assistant = next((s for s in sellers if assistant_group(s.pk) == "treatment"), None)
         if seller.has_usable_password():
+            example = with_assistant or seller
+            note = " (who has the listing assistant)" if with_assistant else ""
             self._say(
                 f"Demo sellers log in with the password '{DEV_SELLER_PASSWORD}', "
-                f"for example as '{seller.username}'."
+                f"for example as '{example.username}'{note}."
             )
         else:
             self._say("Demo sellers cannot log in (their passwords are unusable with DEBUG off).")
