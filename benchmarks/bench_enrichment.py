@@ -30,10 +30,10 @@ import sys
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+from support import RESULTS, ROOT, configure_django, ensure_database
+
+sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bazaar_bench_enrichment"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 QUEUE = "bench-enrichment"
@@ -48,30 +48,18 @@ def compose_worker_concurrency() -> int:
     return int(match.group(1))
 
 
-def configure(database_url: str, redis_url: str, base_url: str) -> dict[str, str]:
-    """Environment for this process and the workers: local settings, Postgres, Redis, fake model."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_DEBUG": "false",
-        "DATABASE_URL": database_url,
+def worker_environment(redis_url: str, base_url: str) -> dict[str, str]:
+    """What this process and the workers need on top of the benchmark settings: Redis, real
+    Celery (not eager), and the fake model."""
+    return {
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LLM_PROVIDER": "openai",
         "OPENAI_BASE_URL": base_url,
         "OPENAI_API_KEY": "sk-bench-not-a-real-key",
         "LLM_MAX_RETRIES": "0",
-        "LOG_LEVEL": "WARNING",
         "CELERY_LOG_LEVEL": "WARNING",
     }
-    os.environ.update(env)
-    return env
-
-
-def ensure_database(database_url: str) -> None:
-    name = database_url.rsplit("/", 1)[1]
-    subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=False, capture_output=True
-    )
 
 
 def seed(count: int) -> list[int]:
@@ -173,7 +161,6 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.2, help="the model's answer time, s")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
     from llm import fake_server
 
     enrichment = {
@@ -186,18 +173,12 @@ def main() -> int:
     ).start()
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
-    env = configure(database_url, redis_url, server.base_url)
+    env = worker_environment(redis_url, server.base_url)
+    configure_django(database_url, **env)
     ensure_database(database_url)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
     from config.celery_app import app
 
     app.conf.task_routes = {"marketplace.tasks.enrich_listing": {"queue": QUEUE}}
-    call_command("migrate", verbosity=0)
     concurrency = compose_worker_concurrency()
 
     listing_ids = seed(args.listings + args.baseline_listings)

@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,8 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+from support import RESULTS, ROOT, configure_django, ensure_database
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bazaar_bench"
 
 TEXT_QUERIES = (
@@ -78,7 +77,7 @@ def main() -> int:
 
     environ.Env.read_env(ROOT / ".env", overwrite=False)  # as the settings do
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    _configure_django(database_url)
+    configure_django(database_url, DJANGO_MEDIA_ROOT=str(RESULTS / "media"))
     load_before = os.getloadavg()
 
     print(f"Database: {_without_password(database_url)}")
@@ -98,29 +97,6 @@ def main() -> int:
 # --- Setup ----------------------------------------------------------------------------------
 
 
-def _configure_django(database_url: str) -> None:
-    """Settings for a measurement: local settings with DEBUG off (production would need HTTPS
-    and collected static files), a persistent connection (as any real deployment has; it also
-    keeps session-level SET commands between requests), no Redis, quiet logs."""
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "DJANGO_DEBUG": "false",
-            "DATABASE_URL": database_url,
-            "DATABASE_CONN_MAX_AGE": "600",
-            "REDIS_URL": "",
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_MEDIA_ROOT": str(RESULTS / "media"),
-        }
-    )
-    sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
-    # WhiteNoise warns that collectstatic has not run; static files are not what is measured.
-    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers")
-    import django
-
-    django.setup()
-
-
 def _without_password(url: str) -> str:
     import environ
 
@@ -129,30 +105,11 @@ def _without_password(url: str) -> str:
 
 
 def _prepare_database(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
-    import environ
-    import psycopg
-    from django.core.management import call_command
-    from psycopg import sql
 
     from accounts.models import User
     from marketplace.models import Listing
 
-    config = environ.Env.db_url_config(database_url)
-    with psycopg.connect(
-        dbname="postgres",
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        autocommit=True,
-    ) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-            print(f"Created database {config['NAME']}.")
-    call_command("migrate", verbosity=0)
+    ensure_database(database_url)
 
     have = Listing.objects.count(), User.objects.filter(is_demo=True).count()
     if have == (args.listings, args.sellers) and not args.reseed:
@@ -175,6 +132,7 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
     from marketplace.demo.generate import iter_listings, plan_users
     from marketplace.demo.images import photo_upload
     from marketplace.demo.progress import ProgressBar
+    from marketplace.demo.seeding import listing_from_plan
     from marketplace.models import Category, Listing, ListingImage
 
     started = time.perf_counter()
@@ -213,20 +171,7 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
         done = 0
         for batch in _batches(plans, batch_size):
             rows = Listing.objects.bulk_create(
-                Listing(
-                    seller=users[plan.seller],
-                    category=categories[plan.category],
-                    title=plan.title,
-                    description=plan.description,
-                    price=plan.price,
-                    currency=plan.currency,
-                    condition=plan.condition,
-                    city=plan.city,
-                    attributes=plan.attributes,
-                    status=plan.status,
-                    published_at=now - plan.age if plan.age is not None else None,
-                )
-                for plan in batch
+                listing_from_plan(plan, users, categories, now) for plan in batch
             )
             for plan, listing in zip(batch, rows, strict=True):
                 if not plan.photos:

@@ -40,14 +40,13 @@ import subprocess
 import sys
 import time
 import tracemalloc
-import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+from support import RESULTS, ROOT, configure_django, ensure_database
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bazaar_bench_results"
 EXPERIMENT_KEY = "bench_results"
 DAYS = 14
@@ -91,7 +90,7 @@ def main() -> int:
 
     environ.Env.read_env(ROOT / ".env", overwrite=False)  # as the settings do
     database_url = os.environ.get("BENCH_RESULTS_DATABASE_URL", DEFAULT_DATABASE_URL)
-    _configure_django(database_url)
+    configure_django(database_url)
     load_before = os.getloadavg()
     experiment = _prepare(database_url, args.units, regenerate=args.regenerate)
     steps = []
@@ -105,52 +104,13 @@ def main() -> int:
 # --- Setup ----------------------------------------------------------------------------------
 
 
-def _configure_django(database_url: str) -> None:
-    """Local settings with DEBUG off (DEBUG keeps every query in memory), a persistent
-    connection, no Redis, quiet logs."""
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "DJANGO_DEBUG": "false",
-            "DATABASE_URL": database_url,
-            "DATABASE_CONN_MAX_AGE": "600",
-            "REDIS_URL": "",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    sys.path[:0] = [str(ROOT)]
-    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers")
-    import django
-
-    django.setup()
-
-
 def _prepare(database_url: str, units: int, *, regenerate: bool):
     """The benchmark's experiment with its exposures; rebuilt when the size differs."""
-    import environ
-    import psycopg
-    from django.core.management import call_command
     from django.db import connection
-    from psycopg import sql
 
     from experiments.models import Experiment, Exposure, Metric, Variant
 
-    config = environ.Env.db_url_config(database_url)
-    with psycopg.connect(
-        dbname="postgres",
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        autocommit=True,
-    ) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-            print(f"Created database {config['NAME']}.")
-    call_command("migrate", verbosity=0)
+    ensure_database(database_url)
 
     experiment = Experiment.objects.filter(key=EXPERIMENT_KEY).first()
     if experiment is not None and not regenerate and experiment.exposures.count() == units:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -146,6 +146,25 @@ def _create_users(plan: DemoPlan, password: str | None, now: datetime) -> list[U
     return User.objects.bulk_create(users, batch_size=BATCH_SIZE)
 
 
+def listing_from_plan(
+    plan: ListingPlan, users: Sequence[User], categories: Mapping[str, Category], now: datetime
+) -> Listing:
+    """The (unsaved) listing a plan describes, published ``plan.age`` before ``now``."""
+    return Listing(
+        seller=users[plan.seller],
+        category=categories[plan.category],
+        title=plan.title,
+        description=plan.description,
+        price=plan.price,
+        currency=plan.currency,
+        condition=plan.condition,
+        city=plan.city,
+        attributes=plan.attributes,
+        status=plan.status,
+        published_at=now - plan.age if plan.age is not None else None,
+    )
+
+
 def _create_listings(
     plans: Sequence[ListingPlan],
     users: Sequence[User],
@@ -157,19 +176,7 @@ def _create_listings(
     listings: list[Listing] = []
     for start in range(0, len(plans), BATCH_SIZE):
         batch = [
-            Listing(
-                seller=users[plan.seller],
-                category=categories[plan.category],
-                title=plan.title,
-                description=plan.description,
-                price=plan.price,
-                currency=plan.currency,
-                condition=plan.condition,
-                city=plan.city,
-                attributes=plan.attributes,
-                status=plan.status,
-                published_at=now - plan.age if plan.age is not None else None,
-            )
+            listing_from_plan(plan, users, categories, now)
             for plan in plans[start : start + BATCH_SIZE]
         ]
         listings += Listing.objects.bulk_create(batch)
