@@ -59,6 +59,13 @@ def test_llm_run_prints_the_answer_and_who_gave_it(search_input):
     assert LLMCall.objects.get().purpose == "shell"
 
 
+def test_llm_run_gives_the_prompt_the_sites_categories_unless_told_otherwise():
+    output = run("llm_run", "listing_assistant", "--input", '{"text": "iphone 12 64gb black"}')
+    assert json.loads(output.split("\nprompt ")[0])["category"] == "phones"
+    sent = LLMCall.objects.get().input["categories"]
+    assert {category["slug"] for category in sent} >= {"phones", "vehicles", "jobs"}
+
+
 def test_llm_run_takes_a_label_or_a_version(search_input):
     assert "search_query@1" in run("llm_run", "search_query:production", "--input", search_input)
     assert "search_query@1" in run("llm_run", "search_query@1", "--input", search_input)

@@ -6,14 +6,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 import llm
 from llm.errors import LLMError, LLMInputError, PromptRefError
+from llm.evaluation import site_categories
 from llm.providers import PROVIDERS
 
 
 class Command(BaseCommand):
     help = (
         "Run a prompt once and print the parsed output, tokens, cost, latency and who answered. "
-        'Example: manage.py llm_run search_query --input \'{"query": "cheap iphone in berlin", '
-        '"categories": [{"slug": "phones", "name": "Phones"}]}\''
+        "The site's categories are added to the input unless it gives its own. "
+        'Example: manage.py llm_run search_query --input \'{"query": "cheap iphone in berlin"}\''
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             raise CommandError(f"--input is not valid JSON: {exc}") from None
         if not isinstance(data, dict):
             raise CommandError("--input must be a JSON object")
+        if "categories" not in data and (categories := site_categories()):
+            data["categories"] = categories
         try:
             result = llm.run(
                 options["prompt"],
