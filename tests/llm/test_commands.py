@@ -93,7 +93,7 @@ def test_llm_run_against_the_api_says_when_the_cache_answered(fake_openai, searc
         (["search_query@9", "--input", "{}"], "no version 9"),
         (["search_query", "--input", "{not json"], "--input is not valid JSON"),
         (["search_query", "--input", "[1, 2]"], "must be a JSON object"),
-        (["search_query", "--input", '{"query": "x"}'], "does not fit SearchQueryInput"),
+        (["search_query", "--input", '{"text": "x"}'], "does not fit SearchQueryInput"),
     ],
 )
 def test_llm_run_explains_bad_arguments(args, message):
