@@ -202,3 +202,22 @@ def test_the_prompt_version_experiment_picks_the_candidate_label(client, assista
     for user_pk, label in labels.items():
         treatment = assign(experiment.hash_seed, str(user_pk), [0.5, 0.5]) == 1
         assert label == ("candidate" if treatment else "production")
+
+
+def test_html_in_the_models_answer_is_shown_as_text(seller_client, fake_openai):
+    fake_openai.queue(
+        fake_server.answer(
+            {
+                "title": "<script>alert('title')</script> iPhone 12",
+                "description": "<img src=x onerror=alert(1)> Works fine.",
+                "category": "phones",
+                "attributes": [{"key": "brand", "value": "<b>Apple</b>"}],
+                "condition": "good",
+            }
+        )
+    )
+    response = suggest(seller_client)
+    assert "<script>" not in response.text
+    assert "<img src=x" not in response.text
+    assert "<b>Apple</b>" not in response.text
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; iPhone 12" in response.text
