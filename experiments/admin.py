@@ -13,12 +13,14 @@ from waffle.models import Sample, Switch
 
 from . import admin_results, services
 from .models import (
+    DailyResult,
     Event,
     Experiment,
     ExperimentChange,
     Exposure,
     Flag,
     Metric,
+    ResultSnapshot,
     Variant,
     validate_weights,
 )
@@ -314,6 +316,26 @@ class EventAdmin(ReadOnlyAdmin):
     list_filter = ("name", "is_simulated")
     search_fields = ("visitor_id", "user_id", "idempotency_key")
     date_hierarchy = "timestamp"
+
+
+@admin.register(ResultSnapshot)
+class ResultSnapshotAdmin(ReadOnlyAdmin):
+    """The stored results, one row per refresh; the experiment's Results page reads them."""
+
+    list_display = ("experiment", "computed_at", "window_end", "has_simulated_data")
+    list_filter = ("experiment", "has_simulated_data")
+    list_select_related = ("experiment",)
+    date_hierarchy = "computed_at"
+
+
+@admin.register(DailyResult)
+class DailyResultAdmin(ReadOnlyAdmin):
+    """The cumulative-lift chart's points: per-variant statistics at the end of each day."""
+
+    list_display = ("experiment", "day", "window_end", "computed_at")
+    list_filter = ("experiment",)
+    list_select_related = ("experiment",)
+    date_hierarchy = "day"
 
 
 @admin.register(Flag)

@@ -146,6 +146,8 @@ def test_the_start_and_pause_actions(staff_client):
         "/admin/experiments/event/",
         "/admin/experiments/flag/",
         "/admin/experiments/experimentchange/",
+        "/admin/experiments/resultsnapshot/",
+        "/admin/experiments/dailyresult/",
     ],
 )
 def test_admin_pages_render_for_staff_and_refuse_others(client, staff_client, url):
