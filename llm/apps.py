@@ -14,6 +14,13 @@ class LlmConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(sync_prompts_after_migrate, sender=self)
         register(check_llm_settings)
+        if settings.LLM_PROVIDER == "openai":
+            # The SDK takes a second or more to import, and imports more on its first request.
+            # Pay that once, at start-up, in the process that forks the web and Celery workers,
+            # not in the first request or job of every worker (a search has a 3 s deadline).
+            from .client import preload
+
+            preload()
 
 
 def sync_prompts_after_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:

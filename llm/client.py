@@ -47,6 +47,12 @@ def _sdk_client(api_key: str, base_url: str, timeout: float, max_retries: int) -
     )
 
 
+def preload() -> None:
+    """Import what the SDK otherwise imports on a client's first request (no network)."""
+    client = openai.OpenAI(api_key="preload", base_url="http://127.0.0.1:1/v1", max_retries=0)
+    client.chat.completions.with_raw_response  # noqa: B018 (the attribute access loads modules)
+
+
 def endpoint_of(base_url: str) -> str:
     """host[:port] of a base URL, without any user:password part."""
     if not base_url:
