@@ -31,9 +31,11 @@
   }
 
   // Choosing a category swaps its attribute fields in (htmx); run `then` once they are there.
-  function useCategory(slug, then) {
+  // `id` is the value of the category's option in the select (its primary key).
+  function useCategory(id, then) {
     var select = document.getElementById("id_category");
-    if (select.value === slug) { if (then) then(); return; }
+    var known = Array.from(select.options).some(function (o) { return o.value === id; });
+    if (select.value === id || !known) { if (then) then(); return; }
     if (then) {
       document.body.addEventListener("htmx:afterSettle", function done(event) {
         if (event.detail.target.id !== "category-fields") return;
@@ -41,7 +43,7 @@
         then();
       });
     }
-    setValue(select, slug);
+    setValue(select, id);
     select.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
