@@ -239,14 +239,18 @@ def record_suggestion(
 
 
 @transaction.atomic
-def accept_suggestion_field(suggestion: AssistantSuggestion, field: str) -> bool:
-    """Note that the seller used ``field`` of the suggestion; False if it was noted before."""
+def accept_suggestion_fields(suggestion: AssistantSuggestion, fields: list[str]) -> list[str]:
+    """Note that the seller used ``fields`` of the suggestion; returns those not noted before.
+
+    One call (and one row lock) per click, even for "Use all": a request per field, fired at
+    once, made concurrent writes to one row that SQLite answers with "database is locked".
+    """
     locked = AssistantSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-    if field in locked.accepted_fields:
-        return False
-    locked.accepted_fields = [*locked.accepted_fields, field]
-    locked.save(update_fields=["accepted_fields"])
-    return True
+    new = [field for field in dict.fromkeys(fields) if field not in locked.accepted_fields]
+    if new:
+        locked.accepted_fields = [*locked.accepted_fields, *new]
+        locked.save(update_fields=["accepted_fields"])
+    return new
 
 
 def link_suggestion(listing: Listing, suggestion_id: str | None) -> None:

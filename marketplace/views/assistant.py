@@ -82,12 +82,15 @@ def assistant_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def assistant_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The seller used one part of a suggestion (the page already filled it in)."""
+    """The seller used some parts of a suggestion (the page already filled them in).
+
+    ``field`` is repeated once per part, so that one click is one request whatever it used.
+    """
     suggestion = get_object_or_404(AssistantSuggestion, pk=pk, user=request.user)
-    field = request.POST.get("field", "")
-    if field not in ACCEPTABLE_FIELDS:
+    fields = request.POST.getlist("field")
+    if not fields or any(field not in ACCEPTABLE_FIELDS for field in fields):
         return HttpResponse(status=400)
-    if services.accept_suggestion_field(suggestion, field):
+    for field in services.accept_suggestion_fields(suggestion, fields):
         track(
             request,
             ab_tests.AI_SUGGESTION_ACCEPTED,

@@ -165,6 +165,23 @@ def test_accepting_parts_is_recorded_once_per_field(seller_client):
     assert seller_client.post(url, {"field": "password"}).status_code == 400
 
 
+def test_one_request_records_every_part_a_click_used(seller_client):
+    """ "Use all" sends its parts together: one request, one write, an event per new part."""
+    suggest(seller_client)
+    record = AssistantSuggestion.objects.get()
+    url = reverse("assistant_accept", args=[record.pk])
+    assert seller_client.post(url, {"field": ["title"]}).status_code == 204
+    assert seller_client.post(url, {"field": ["title", "category", "price"]}).status_code == 204
+    record.refresh_from_db()
+    assert record.accepted_fields == ["title", "category", "price"]
+    accepted = Event.objects.filter(name="ai_suggestion_accepted")
+    assert sorted(e.properties["field"] for e in accepted) == ["category", "price", "title"]
+    for bad in ({"field": ["description", "password"]}, {}):
+        assert seller_client.post(url, bad).status_code == 400
+    record.refresh_from_db()
+    assert "description" not in record.accepted_fields
+
+
 def test_nobody_else_can_accept_a_sellers_suggestion(seller_client, client):
     suggest(seller_client)
     record = AssistantSuggestion.objects.get()
