@@ -139,6 +139,25 @@ def literal_search_url(request: HttpRequest) -> str:
     return f"{request.path}?{params.urlencode()}"
 
 
+def plain_search_url(request: HttpRequest) -> str:
+    """This search without what understanding did: the buyer's words and their own filters.
+
+    Where the smart search switch leads, both ways: switched off, an understood search must not
+    keep the model's filters (nor its leftover keywords); switched on, the words are understood
+    afresh, even on a page that took them literally.
+    """
+    params = request.GET.copy()
+    if FROM in params:
+        for name in params.get(UNDERSTOOD, "").split(","):
+            params.pop(name, None)
+        params["q"] = params.get(FROM, "")
+        params.pop(FROM)
+        params.pop(UNDERSTOOD, None)
+    params.pop(OFF, None)
+    params.pop("page", None)
+    return f"{request.path}?{params.urlencode()}"
+
+
 def _label(name: str, value: str) -> str:
     if name == "category":
         return Category.objects.filter(slug=value).values_list("name", flat=True).first() or value

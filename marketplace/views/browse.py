@@ -53,6 +53,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "literal_url": understanding.literal_search_url(request),
             "search_note": outcome.note,
             "smart_search": _smart_search_state(request),
+            "smart_search_next": understanding.plain_search_url(request),
         },
     )
     if page_obj.number == 1:  # a search is counted once, not once per page

@@ -86,6 +86,25 @@ def test_the_literal_search_link_and_the_switch_turn_it_off(client, smart_search
     assert client.get("/search/", {"q": QUERY}).status_code == 302
 
 
+def test_the_switch_leads_to_the_plain_search_of_the_buyers_words(client, smart_search, phones):
+    """Off: not the understood page with the model's filters still on; on: understood afresh."""
+    understood_url = client.get("/search/", {"q": QUERY, "condition": "good"}).url
+    page = client.get(understood_url)
+    switch_next = page.context["smart_search_next"]
+    assert params(switch_next) == {"q": QUERY, "condition": "good"}  # the buyer's own filter
+    switched_off = client.post("/search/smart/", {"smart": "off", "next": switch_next})
+    plain = client.get(switched_off.url)
+    assert plain.status_code == 200
+    assert plain.context["chips"] == []
+    assert plain.context["filters"].max_price is None
+
+    literal = client.get("/search/", {"q": QUERY, "ai": "0"})
+    switched_on = client.post(
+        "/search/smart/", {"smart": "on", "next": literal.context["smart_search_next"]}
+    )
+    assert client.get(switched_on.url).status_code == 302  # understood again
+
+
 def test_words_without_filters_need_no_redirect(client, smart_search, phones):
     response = client.get("/search/", {"q": "zebra"})
     assert response.status_code == 200
