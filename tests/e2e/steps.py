@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from django.core import signing
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from experiments.units import VISITOR_COOKIE, VISITOR_COOKIE_SALT
 from tests.factories import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright._impl._api_structures import SetCookieParam  # the type add_cookies takes
 
 
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -37,3 +43,12 @@ def photo_file(folder: Path, name: str, colour: tuple[int, int, int]) -> Path:
     path = folder / name
     Image.new("RGB", (800, 600), colour).save(path, format="PNG")
     return path
+
+
+def visitor_cookie(visitor_id: str, url: str) -> SetCookieParam:
+    """The signed visitor cookie that ``VisitorMiddleware`` would have set for ``visitor_id``.
+
+    For a browser context's ``add_cookies``: the visitor then is that unit in experiments.
+    """
+    signer = signing.get_cookie_signer(salt=VISITOR_COOKIE + VISITOR_COOKIE_SALT)
+    return {"name": VISITOR_COOKIE, "value": signer.sign(visitor_id), "url": url}
