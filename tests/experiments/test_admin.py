@@ -173,3 +173,14 @@ def test_a_concluded_experiment_cannot_be_set_running_again_in_the_change_form(s
     assert "A concluded experiment cannot run again" in response.text
     experiment.refresh_from_db()
     assert experiment.status == Experiment.Status.CONCLUDED
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/login/", "/admin/experiments/experiment/"])
+def test_admin_pages_name_the_sites_icon(client, staff_client, path):
+    """Without it the browser asks for /favicon.ico on every admin page, and gets a 404."""
+    if path == "/admin/login/":
+        client.logout()
+    page = client.get(path)
+    assert page.status_code == 200
+    assert '<link rel="icon" href="/static/favicon.svg"' in page.text
+    assert page.text.count("Bazaar admin") >= 2  # the header and title are still the site's
