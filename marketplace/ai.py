@@ -27,7 +27,7 @@ from django.utils.functional import cached_property
 import llm
 from llm.models import LLMCall, PromptVersion
 
-from .models import Category, Listing
+from .models import Category, Listing, attribute_text
 
 CITIES_CACHE_SECONDS = 600
 COMPARABLES_LIMIT = 400
@@ -162,11 +162,18 @@ class Suggestion:
     @property
     def attribute_rows(self) -> list[tuple[str, Any]]:
         """(label, value) of the suggested attributes, in the category's order."""
-        specs = self.category_object.attribute_specs if self.category_object else []
-        order = [spec["key"] for spec in specs]
-        labels = {spec["key"]: spec["label"] for spec in specs}
+        specs = {
+            spec["key"]: spec
+            for spec in (self.category_object.attribute_specs if self.category_object else [])
+        }
+        order = list(specs)
         keys = sorted(self.attributes, key=lambda k: order.index(k) if k in order else len(order))
-        return [(labels.get(key, key), self.attributes[key]) for key in keys]
+        return [
+            (specs[key]["label"], attribute_text(specs[key], self.attributes[key]))
+            if key in specs
+            else (key, self.attributes[key])
+            for key in keys
+        ]
 
 
 def suggest_listing(

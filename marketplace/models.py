@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -161,11 +162,16 @@ class Listing(models.Model):
             value = self.attributes.get(spec["key"])
             if value in (None, ""):
                 continue
-            if spec.get("choices"):
-                value = str(value).capitalize()  # choices are lower-case keys: "diesel"
-            text = f"{value} {spec['unit']}".strip() if spec.get("unit") else str(value)
-            rows.append((spec["label"], text))
+            rows.append((spec["label"], attribute_text(spec, value)))
         return rows
+
+
+def attribute_text(spec: dict[str, Any], value: object) -> str:
+    """An attribute's value as people read it: "Diesel", "128 GB" (``spec``: one of a category's
+    ``attribute_specs``). The listing page, the assistant and the enrichment panel all use it."""
+    if spec.get("choices"):
+        value = str(value).capitalize()  # choices are lower-case keys: "diesel"
+    return f"{value} {spec['unit']}".strip() if spec.get("unit") else str(value)
 
 
 def listing_image_path(instance: ListingImage, filename: str) -> str:

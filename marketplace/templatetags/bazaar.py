@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
-from marketplace.models import Category, EnrichmentJob, Listing
+from marketplace.models import Category, EnrichmentJob, Listing, attribute_text
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -103,10 +103,10 @@ def missing_attributes(job: EnrichmentJob, listing: Listing) -> list[tuple[str, 
     """(label, value) of attributes the enrichment job found that the listing does not state."""
     if job.result.get("category") != listing.category.slug:
         return []
-    labels = {spec["key"]: spec["label"] for spec in listing.category.attribute_specs}
+    specs = {spec["key"]: spec for spec in listing.category.attribute_specs}
     found = job.result.get("attributes") or {}
     return [
-        (labels.get(key, key), value)
+        (specs[key]["label"], attribute_text(specs[key], value)) if key in specs else (key, value)
         for key, value in found.items()
         if listing.attributes.get(key) in (None, "")
     ]

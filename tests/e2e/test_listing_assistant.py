@@ -77,7 +77,7 @@ def test_a_seller_with_the_assistant_uses_its_suggestions_and_publishes(
     expect(assistant.locator(".badge-ai").last).to_contain_text("offline model")
     expect(suggested(assistant, "Category")).to_contain_text("Phones")
     details = suggested(assistant, "Details")
-    for text in ("Apple", "iPhone 12", "64", "black"):
+    for text in ("Apple", "iPhone 12", "64 GB", "Black"):
         expect(details).to_contain_text(text)
     expect(suggested(assistant, "Condition")).to_contain_text("Fair")
     expect(suggested(assistant, "Description")).to_contain_text("a bit scratched")

@@ -39,6 +39,18 @@ def test_the_seller_sees_the_check_and_the_details_it_found(client):
     assert "Apple" in page.text
 
 
+def test_the_details_it_found_read_as_on_the_listing_page(client):
+    """With their units and choice labels: "64 GB", "Black", not 64 and black."""
+    listing = ListingFactory.create(
+        title="iPhone 12 64GB black", description="Apple phone, works well.", attributes={}
+    )
+    enrich(listing)
+    client.force_login(listing.seller)
+    page = client.get(listing.get_absolute_url())
+    assert '<span class="muted">Storage</span> 64 GB</li>' in page.text
+    assert '<span class="muted">Colour</span> Black</li>' in page.text
+
+
 def test_a_held_listing_tells_its_seller_why(client):
     listing = ListingFactory.create(description=SCAM)
     enrich(listing)
