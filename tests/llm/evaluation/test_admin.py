@@ -232,3 +232,14 @@ def test_the_dataset_page_lists_its_cases(staff_client, listing_dataset):
 
     assert "Piano lessons for beginners, 30 EUR per hour" in html
     assert "tests/llm/evaluation/listing_assistant.jsonl" in html
+
+
+def test_the_comparison_names_each_runs_note(staff_client, offline_run, model_run):
+    """The note says what a run was for: without it two runs of one version look alike."""
+    offline_run.note = "before <the> change"
+    offline_run.save(update_fields=["note"])
+    url = reverse("admin:llm_evalrun_compare")
+
+    html = staff_client.get(url, {"a": offline_run.pk, "b": model_run.pk}).text
+
+    assert "<em>before &lt;the&gt; change</em>" in html
