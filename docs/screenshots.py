@@ -4,7 +4,10 @@
 Builds a throwaway site (a SQLite database and a media folder in a temporary directory), fills
 it with the demo data (``manage.py seed_demo``; a small built-in catalogue when the command is
 not there), serves it on a free port and photographs each page of ``SHOTS`` in Chromium
-(``CHROMIUM_PATH``, as for the browser tests).
+(``CHROMIUM_PATH``, as for the browser tests). For the AI pages it also does what the
+walkthrough does, with the offline model: evaluates the assistant before and after the seed,
+syncs an edited prompt as the candidate, simulates traffic in the prompt experiment, and has a
+seller post a listing that the enrichment job checks.
 
 To document another page, add a ``Shot`` to ``SHOTS``: a file name, the URL (or a function that
 finds it in the database), whose session the browser has, and what to do on the page before
@@ -54,6 +57,7 @@ django.setup()
 
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, get_commands
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
@@ -67,7 +71,20 @@ from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from accounts.models import User
+from experiments.api import load_spec
+from experiments.models import Experiment
+from experiments.services import refresh_results, start_experiment
+from experiments.units import VISITOR_COOKIE, VISITOR_COOKIE_SALT
+from llm.evaluation.models import EvalRun
+from llm.models import PromptVersion
+from llm.offline.classifier import forget_corpus
 from marketplace import services
+from marketplace.ab_tests import (
+    AI_SEARCH,
+    LISTING_ASSISTANT_PROMPT,
+    LISTING_PROMPT_VERSION,
+    assistant_group,
+)
 from marketplace.images import process_listing_image
 from marketplace.models import Category, Listing, Message, Thread
 from tests.e2e.chromium import LAUNCH_ARGS, find_chromium, missing_chromium_message
@@ -93,8 +110,43 @@ def demo_seller() -> User:
     return seller
 
 
+def assistant_seller() -> User:
+    """A demo seller who gets the listing assistant, answered by the production prompt (as in
+    the walkthrough, before its prompt experiment starts)."""
+    prompt_experiment = load_spec(LISTING_PROMPT_VERSION)
+    sellers = User.objects.filter(is_demo=True, last_name__gt="").order_by("pk")
+    for seller in sellers:
+        prompt_variant = prompt_experiment.assign(str(seller.pk)) if prompt_experiment else None
+        production = prompt_variant is None or prompt_variant.is_control
+        if assistant_group(seller.pk) == "treatment" and production:
+            return seller
+    raise SystemExit("no demo seller has the listing assistant with the production prompt")
+
+
+def staff() -> User:
+    """The admin account that seed_demo creates."""
+    return User.objects.get(username="admin")
+
+
 # Whose session a shot can have (``Shot.as_user``): a name and how to find that person.
-PEOPLE: dict[str, Callable[[], User]] = {"seller": demo_seller}
+PEOPLE: dict[str, Callable[[], User]] = {
+    "seller": demo_seller,
+    "assistant-seller": assistant_seller,
+    "admin": staff,
+}
+
+
+def smart_search_visitor() -> str:
+    """A signed visitor cookie that the running ``ai_search`` experiment puts in treatment."""
+    spec = load_spec(AI_SEARCH)
+    assert spec is not None, "migrate creates the experiment"
+    for number in range(1, 1000):
+        visitor_id = f"{number:032x}"
+        variant = spec.assign(visitor_id)
+        if variant is not None and variant.key == "treatment":
+            signer = signing.get_cookie_signer(salt=VISITOR_COOKIE + VISITOR_COOKIE_SALT)
+            return signer.sign(visitor_id)
+    raise SystemExit("no visitor id in the treatment group of ai_search")
 
 
 # --- What is in the pictures --------------------------------------------------------------
@@ -153,6 +205,62 @@ def start_an_ad(page: Page) -> None:
     page.evaluate("document.activeElement.blur()")
 
 
+ROUGH_TEXT = "selling my iphone 12 64gb, a bit scratched, black, berlin"
+SMART_QUERY = "cheap iphone in munich under 400"
+
+
+def ask_the_assistant(page: Page) -> None:
+    """A seller's rough text in the assistant, and its suggestions next to the form."""
+    panel = page.get_by_role("region", name=re.compile(r"^Write it for me"))
+    panel.get_by_label("Describe your item").fill(ROUGH_TEXT)
+    panel.get_by_role("button", name="Suggest").click()
+    panel.get_by_role("button", name="Use all suggestions").wait_for()
+    page.evaluate("document.activeElement.blur()")
+
+
+def smart_search() -> str:
+    return f"{reverse('search')}?{urlencode({'q': SMART_QUERY})}"
+
+
+def enriched_listing() -> str:
+    """The assistant seller's listing that ``post_an_enriched_listing`` posted."""
+    listing = (
+        Listing.objects.filter(seller=assistant_seller(), enrichment_jobs__isnull=False)
+        .order_by("-published_at")
+        .first()
+    )
+    if listing is None:
+        raise SystemExit("the enrichment job of the seller's new listing did not run")
+    return listing.get_absolute_url()
+
+
+def show_the_enrichment_panel(page: Page) -> None:
+    page.get_by_role("heading", name=re.compile(r"^Automatic check")).scroll_into_view_if_needed()
+
+
+def hide_the_admin_sidebar(page: Page) -> None:
+    """More room for the page itself: the admin's navigation sidebar folded away."""
+    page.get_by_role("button", name="Toggle navigation").click()
+    page.evaluate("window.scrollTo(0, 0)")  # the click scrolled the tall button into view
+
+
+def prompt_experiment_results() -> str:
+    experiment = Experiment.objects.get(key=LISTING_PROMPT_VERSION)
+    return reverse("admin:experiments_experiment_results", args=[experiment.pk])
+
+
+def eval_comparison() -> str:
+    before, after = EvalRun.objects.order_by("created_at", "id")[:2]
+    return f"{reverse('admin:llm_evalrun_compare')}?{urlencode({'a': before.pk, 'b': after.pk})}"
+
+
+def prompt_diff() -> str:
+    old, new = PromptVersion.objects.filter(prompt__name=LISTING_ASSISTANT_PROMPT).order_by(
+        "number"
+    )[:2]
+    return f"{reverse('admin:llm_promptversion_diff')}?{urlencode({'old': old.pk, 'new': new.pk})}"
+
+
 @dataclass(frozen=True)
 class Shot:
     """One picture, saved as ``docs/img/<name>.png``."""
@@ -162,6 +270,7 @@ class Shot:
     # the database (nothing else may, once Playwright's event loop runs in this thread).
     url: str | Callable[[], str]
     as_user: str | None = None  # a key of PEOPLE; None: an anonymous visitor
+    smart_search: bool = False  # a visitor in the treatment group of ``ai_search``
     act: Callable[[Page], None] | None = None  # done on the loaded page before the picture
     viewport: tuple[int, int] = DESKTOP  # width and height in CSS pixels
     scale: int = 1  # device pixels per CSS pixel
@@ -177,6 +286,49 @@ SHOTS = [
     Shot("post-form", "/listings/new/", as_user="seller", act=start_an_ad, full_page=True),
     Shot("my-listings", "/me/listings/", as_user="seller"),
     Shot("inbox", "/me/messages/", as_user="seller"),
+    Shot(
+        "post-assistant",
+        "/listings/new/",
+        as_user="assistant-seller",
+        act=ask_the_assistant,
+        viewport=(1280, 1560),  # down to the assistant's last button
+    ),
+    Shot("search-understood", smart_search, smart_search=True),
+    Shot(
+        "listing-enrichment",
+        enriched_listing,
+        as_user="assistant-seller",
+        act=show_the_enrichment_panel,
+        viewport=(1280, 1000),
+    ),
+    Shot(
+        "experiment-results",
+        prompt_experiment_results,
+        as_user="admin",
+        act=hide_the_admin_sidebar,
+        full_page=True,
+    ),
+    Shot(
+        "eval-compare",
+        eval_comparison,
+        as_user="admin",
+        act=hide_the_admin_sidebar,
+        viewport=(1280, 1100),
+    ),
+    Shot(
+        "prompt-diff",
+        prompt_diff,
+        as_user="admin",
+        act=hide_the_admin_sidebar,
+        viewport=(1280, 600),
+    ),
+    Shot(
+        "admin-llm-calls",
+        "/admin/llm/llmcall/",
+        as_user="admin",
+        act=hide_the_admin_sidebar,
+        viewport=(1600, 900),
+    ),
 ]
 
 
@@ -185,10 +337,99 @@ SHOTS = [
 
 def build_site() -> None:
     call_command("migrate", interactive=False, verbosity=0)
+    # The offline model learns from the site's listings: evaluated on the empty site and again
+    # after the seed, it answers differently, which the evaluation comparison shows.
+    evaluate_the_assistant("Offline model on an empty site, before it learned from listings")
     if "seed_demo" in get_commands():
         call_command("seed_demo")
     else:
         seed_small_catalogue()
+    forget_corpus()
+    evaluate_the_assistant("Offline model after learning from the demo site's listings")
+    add_a_candidate_prompt()
+    simulate_the_prompt_experiment()
+    post_an_enriched_listing()
+
+
+def evaluate_the_assistant(note: str) -> None:
+    call_command(
+        "run_eval",
+        "--prompt",
+        LISTING_ASSISTANT_PROMPT,
+        "--dataset",
+        LISTING_ASSISTANT_PROMPT,
+        "--provider",
+        "offline",
+        "--in-process",
+        "--note",
+        note,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),  # its progress bar
+    )
+
+
+def add_a_candidate_prompt() -> None:
+    """The walkthrough's prompt edit (a shorter title), synced as a version labelled candidate."""
+    prompts = WORK_DIR / "prompts"
+    shutil.copytree(settings.LLM_PROMPTS_DIR, prompts)
+    source = prompts / f"{LISTING_ASSISTANT_PROMPT}.toml"
+    text = source.read_text()
+    edited = text.replace("- title: at most 80 characters.", "- title: at most 60 characters.")
+    if edited == text:
+        raise SystemExit(f"{source.name} no longer has the line the walkthrough edits")
+    source.write_text(edited)
+    call_command(
+        "sync_prompts", "--dir", str(prompts), "--label", "candidate", stdout=io.StringIO()
+    )
+
+
+def simulate_the_prompt_experiment() -> None:
+    """The walkthrough's simulation of the prompt experiment, over its first two weeks."""
+    experiment = Experiment.objects.get(key=LISTING_PROMPT_VERSION)
+    start_experiment(experiment)
+    Experiment.objects.filter(pk=experiment.pk).update(
+        started_at=timezone.now() - timedelta(days=14)
+    )
+    call_command(
+        "simulate_traffic",
+        "--experiment",
+        LISTING_PROMPT_VERSION,
+        "--units",
+        "12000",
+        "--baseline",
+        "suggestion_accept_rate=0.30",
+        "--effect",
+        "suggestion_accept_rate=0.08",
+        "--baseline",
+        "publish_rate=0.20",
+        "--baseline",
+        "flagged_listings=0.02",
+        "--seed",
+        "7",
+        stdout=io.StringIO(),
+    )
+    experiment.refresh_from_db()
+    refresh_results(experiment)
+
+
+def post_an_enriched_listing() -> None:
+    """The assistant seller posts a phone whose description says more than its details; the
+    enrichment job (in-process here) checks it and finds the details."""
+    fields = {
+        "title": "iPhone 12 mini, red",
+        "category": Category.objects.get(slug="phones"),
+        "price": Decimal(260),
+        "currency": Listing.Currency.EUR,
+        "condition": "good",
+        "city": "Berlin",
+        "description": (
+            "Apple iPhone 12 mini with 128 GB, in red. Battery at 86%, always in a case, a few "
+            "marks on the frame. Comes with the original box and a USB-C cable."
+        ),
+        "attributes": {"brand": "Apple"},
+    }
+    photo = process_listing_image(demo_photo("iPhone 12 mini", "#b91c1c", 1), name_stem="new-1")
+    services.create_listing(assistant_seller(), fields, photos=[photo], publish=True)
 
 
 class QuietRequestHandler(WSGIRequestHandler):
@@ -223,12 +464,17 @@ def take(shots: list[Shot], out_dir: Path) -> None:
     urls = {shot.name: shot.url() if callable(shot.url) else shot.url for shot in shots}
     roles = {shot.as_user for shot in shots if shot.as_user}
     sessions = {role: session_cookie(PEOPLE[role]()) for role in roles}
+    visitor = smart_search_visitor() if any(shot.smart_search for shot in shots) else None
     out_dir.mkdir(parents=True, exist_ok=True)
     with serve() as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
         for shot in shots:
-            session = sessions[shot.as_user] if shot.as_user else None
-            png = photograph(browser, base_url, urls[shot.name], shot, session)
+            cookies = {}
+            if shot.as_user:
+                cookies[settings.SESSION_COOKIE_NAME] = sessions[shot.as_user]
+            if shot.smart_search and visitor:
+                cookies[VISITOR_COOKIE] = visitor
+            png = photograph(browser, base_url, urls[shot.name], shot, cookies)
             path = out_dir / f"{shot.name}.png"
             save_optimised(png, path)
             print(path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path)
@@ -236,7 +482,7 @@ def take(shots: list[Shot], out_dir: Path) -> None:
 
 
 def photograph(
-    browser: Browser, base_url: str, path: str, shot: Shot, session: str | None
+    browser: Browser, base_url: str, path: str, shot: Shot, cookies: dict[str, str]
 ) -> bytes:
     """The PNG of one shot, in a fresh browser context; a page with errors stops the run."""
     width, height = shot.viewport
@@ -246,9 +492,9 @@ def photograph(
         device_scale_factor=shot.scale,
     )
     context.set_default_timeout(10_000)
-    if session:
-        name = settings.SESSION_COOKIE_NAME
-        context.add_cookies([{"name": name, "value": session, "url": base_url}])
+    context.add_cookies(
+        [{"name": name, "value": value, "url": base_url} for name, value in cookies.items()]
+    )
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
