@@ -30,6 +30,8 @@ from llm.models import LLMCall, PromptVersion
 from .models import Category, Listing
 
 CITIES_CACHE_SECONDS = 600
+CATEGORY_OPTIONS_KEY = "marketplace:category-options"
+CATEGORY_OPTIONS_CACHE_SECONDS = 600
 COMPARABLES_LIMIT = 400
 MIN_COMPARABLES = 3
 
@@ -38,16 +40,29 @@ MIN_COMPARABLES = 3
 
 
 def category_options() -> list[dict[str, Any]]:
-    """The categories a model may answer with, and their attributes, as the prompts take them."""
-    return [
-        {
-            "slug": category.slug,
-            "name": category.name,
-            "uses_condition": category.uses_condition,
-            "attributes": category.attribute_specs,
-        }
-        for category in Category.objects.all()
-    ]
+    """The categories a model may answer with, and their attributes, as the prompts take them.
+
+    Every prompt call needs them, and they change only in the admin: they are kept in the cache
+    (shared by every process when it is Redis), and a saved or deleted category clears them.
+    """
+    options = cache.get(CATEGORY_OPTIONS_KEY)
+    if options is None:
+        options = [
+            {
+                "slug": category.slug,
+                "name": category.name,
+                "uses_condition": category.uses_condition,
+                "attributes": category.attribute_specs,
+            }
+            for category in Category.objects.all()
+        ]
+        cache.set(CATEGORY_OPTIONS_KEY, options, CATEGORY_OPTIONS_CACHE_SECONDS)
+    return options
+
+
+def forget_category_options(**kwargs: Any) -> None:
+    """Signal receiver: the categories changed."""
+    cache.delete(CATEGORY_OPTIONS_KEY)
 
 
 def known_cities() -> list[str]:
