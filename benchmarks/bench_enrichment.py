@@ -183,6 +183,11 @@ class CpuMeter:
         snapshot["redis", 0] = float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"])
         times = os.times()
         snapshot["this process", 0] = times.user + times.system
+        # The whole machine (an upper bound: it counts anything else running too, and Postgres
+        # backends that ended during the run, which the per-process figures cannot see).
+        busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in busy)
+        snapshot["machine", 0] = (user + nice + system + irq + softirq + steal) / self.ticks
         return snapshot
 
     def start(self) -> None:
@@ -190,7 +195,7 @@ class CpuMeter:
 
     def stop(self) -> dict[str, float]:
         """CPU seconds per party since ``start`` (a process that started since counts whole)."""
-        spent = dict.fromkeys(("worker", "postgres", "redis", "this process"), 0.0)
+        spent = dict.fromkeys(("worker", "postgres", "redis", "this process", "machine"), 0.0)
         for (party, pid), seconds in self._snapshot().items():
             spent[party] += seconds - self.before.get((party, pid), 0.0)
         return spent
@@ -315,6 +320,7 @@ def main() -> int:
         server.stop()
 
     ceiling = concurrency / args.latency
+    machine_cpu = main.cpu.pop("machine")
     cpu_total = sum(main.cpu.values())
     cores = os.cpu_count() or 1
     results = {
@@ -335,6 +341,8 @@ def main() -> int:
         "cpu_ms_per_job_total": round(1000 * cpu_total / main.jobs, 1),
         "cores": cores,
         "cpu_bound_ceiling_jobs_per_s": round(cores * main.jobs / cpu_total, 1),
+        "machine_cpu_ms_per_job": round(1000 * machine_cpu / main.jobs, 1),
+        "machine_busy_share": round(machine_cpu / main.seconds / cores, 3),
         "baseline_concurrency_1_jobs_per_s": round(baseline.throughput, 2),
         "baseline_share_of_its_ceiling": round(baseline.throughput * args.latency, 3),
         "speedup_over_baseline": round(main.throughput / baseline.throughput, 1),
@@ -355,7 +363,9 @@ def main() -> int:
     per_job = ", ".join(f"{party} {ms:.1f}" for party, ms in results["cpu_ms_per_job"].items())
     print(
         f"CPU per job: {results['cpu_ms_per_job_total']:.1f} ms ({per_job}); "
-        f"{cores} cores allow at most {results['cpu_bound_ceiling_jobs_per_s']:.0f} jobs/s"
+        f"{cores} cores allow at most {results['cpu_bound_ceiling_jobs_per_s']:.0f} jobs/s; "
+        f"the whole machine was {results['machine_busy_share']:.0%} busy "
+        f"({results['machine_cpu_ms_per_job']:.1f} ms of CPU per job, other work included)"
     )
     print(
         f"baseline, concurrency 1: {baseline.throughput:.2f} jobs/s "
