@@ -5,6 +5,7 @@ next to ``manage.py``); ``.env.example`` lists them all. The defaults are the em
 SQLite, Celery tasks run eagerly in-process, and the offline model.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A variable set to nothing (.env.example leaves most of them so) counts as unset: its default
+# applies, rather than "" (no database engine, tasks not eager, "false").
+env.ENVIRON = {name: value for name, value in os.environ.items() if value != ""}
 
 # --- Core -----------------------------------------------------------------------------------
 
