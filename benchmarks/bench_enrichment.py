@@ -14,7 +14,11 @@ gives it (CELERY_WORKER_CONCURRENCY). Then it measures:
 2. the baseline, in the same run: a worker with concurrency 1 on a slice of the listings;
 3. enriching the unchanged listings again: how many jobs are queued and how many requests reach
    the model (both should be zero), and with --force, how many requests reach it (the answer
-   cache should serve them all).
+   cache should serve them all);
+4. where the CPU goes during the throughput run, per job: the worker's processes, the Postgres
+   processes serving the benchmark's database (and Postgres's background writers), Redis, and
+   this process (the fake model server and the queueing). On a small machine the sum, not the
+   model's latency, is what limits throughput: N cores give at most N / (CPU per job) jobs/s.
 Prints the figures and writes them as JSON to benchmarks/results/.
 """
 
@@ -28,8 +32,10 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from support import RESULTS, ROOT, configure_django, ensure_database
 
@@ -122,16 +128,108 @@ def stop_worker(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
 
 
-def enrich_and_wait(listing_ids: list[int], *, force: bool = False) -> tuple[float, int]:
-    """Queue a job per listing (on commit, like a publish) and wait until none is pending.
+class CpuMeter:
+    """CPU seconds spent by each party of the benchmark between ``start`` and ``stop``.
 
-    Returns the wall time and the number of jobs queued.
+    Read from /proc (Linux): user + system time of the worker's process group, of the Postgres
+    backends connected to the benchmark's database plus Postgres's background processes (WAL
+    writer, checkpointer...), of Redis (from its INFO; it serves this benchmark alone unless
+    something else is using it), and of this process (``os.times``: the fake model server's
+    threads, the queueing, the polling).
+    """
+
+    def __init__(self, worker_pgid: int, redis_url: str):
+        self.worker_pgid = worker_pgid
+        self.redis_url = redis_url
+        self.ticks = os.sysconf("SC_CLK_TCK")
+        self.before: dict[tuple[str, int], float] = {}
+
+    def _proc(self, pid: int) -> tuple[int, float] | None:
+        """(process group, CPU seconds of the process and of its reaped children)."""
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return None
+        # After "(name)": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
+        # cmajflt utime stime cutime cstime ...
+        fields = text.rsplit(")", 1)[1].split()
+        utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
+        return int(fields[2]), (utime + stime + cutime + cstime) / self.ticks
+
+    def _snapshot(self) -> dict[tuple[str, int], float]:
+        import redis
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() OR backend_type <> 'client backend'"
+            )
+            postgres = {pid for (pid,) in cursor.fetchall()}
+        snapshot: dict[tuple[str, int], float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            found = self._proc(pid)
+            if found is None:
+                continue
+            group, seconds = found
+            if group == self.worker_pgid:
+                snapshot["worker", pid] = seconds
+            elif pid in postgres:
+                snapshot["postgres", pid] = seconds
+        cpu = redis.Redis.from_url(self.redis_url).info("cpu")
+        snapshot["redis", 0] = float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"])
+        times = os.times()
+        snapshot["this process", 0] = times.user + times.system
+        # The whole machine (an upper bound: it counts anything else running too, and Postgres
+        # backends that ended during the run, which the per-process figures cannot see).
+        busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in busy)
+        snapshot["machine", 0] = (user + nice + system + irq + softirq + steal) / self.ticks
+        return snapshot
+
+    def start(self) -> None:
+        self.before = self._snapshot()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds per party since ``start`` (a process that started since counts whole)."""
+        spent = dict.fromkeys(("worker", "postgres", "redis", "this process", "machine"), 0.0)
+        for (party, pid), seconds in self._snapshot().items():
+            spent[party] += seconds - self.before.get((party, pid), 0.0)
+        return spent
+
+
+@dataclass
+class Run:
+    jobs: int  # queued
+    queue_seconds: float  # to queue them (the worker paused)
+    seconds: float  # from the worker's resuming until the last job finished
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per party, when metered
+
+    @property
+    def throughput(self) -> float:
+        return self.jobs / self.seconds if self.seconds else 0.0
+
+
+def enrich_and_wait(
+    listing_ids: list[int], *, force: bool = False, meter: CpuMeter | None = None
+) -> Run:
+    """Queue a job per listing while the worker is paused, then time the worker on the backlog.
+
+    Each job is queued as a publish queues it (its own transaction, the task sent on commit).
+    The worker stops consuming the queue meanwhile, so the figure is the worker's own pace on a
+    backlog (what ``enrich_listings --all`` or a burst of edits gives it), not the pace of this
+    one process queueing; the time to queue is reported apart.
     """
     from django.db import transaction
 
+    from config.celery_app import app
     from marketplace.enrichment import queue_enrichment
     from marketplace.models import EnrichmentJob, Listing
 
+    app.control.cancel_consumer(QUEUE, reply=True)
     started = time.perf_counter()
     job_ids = []
     for listing in Listing.objects.filter(pk__in=listing_ids).select_related("category"):
@@ -139,19 +237,27 @@ def enrich_and_wait(listing_ids: list[int], *, force: bool = False) -> tuple[flo
             job = queue_enrichment(listing, force=force)
         if job is not None:
             job_ids.append(job.pk)
+    queue_seconds = time.perf_counter() - started
+
+    if meter is not None:
+        meter.start()
+    started = time.perf_counter()
+    app.control.add_consumer(QUEUE, reply=True)
     pending = EnrichmentJob.objects.filter(
         pk__in=job_ids, status__in=[EnrichmentJob.Status.QUEUED, EnrichmentJob.Status.RUNNING]
     )
     while pending.exists():
         if time.perf_counter() - started > 600:
             raise SystemExit("jobs still pending after 10 minutes")
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - started
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    cpu = meter.stop() if meter is not None else {}
+
     failed = EnrichmentJob.objects.filter(pk__in=job_ids, status=EnrichmentJob.Status.FAILED)
     first_failure = failed.first()
     if first_failure is not None:
         raise SystemExit(f"{failed.count()} jobs failed, e.g.: {first_failure.error}")
-    return elapsed, len(job_ids)
+    return Run(len(job_ids), queue_seconds, seconds if job_ids else 0.0, cpu)
 
 
 def main() -> int:
@@ -192,75 +298,93 @@ def main() -> int:
     worker = start_worker(env, 1)
     try:
         enrich_and_wait(warm_ids[:warmup])
-        baseline_seconds, baseline_jobs = enrich_and_wait(baseline_ids)
+        baseline = enrich_and_wait(baseline_ids)
     finally:
         stop_worker(worker)
     worker = start_worker(env, concurrency)
     try:
         enrich_and_wait(warm_ids[warmup:])
         requests_before = len(server.requests)
-        seconds, jobs = enrich_and_wait(main_ids)
+        main = enrich_and_wait(main_ids, meter=CpuMeter(worker.pid, redis_url))
         model_requests = len(server.requests) - requests_before
 
         requests_before = len(server.requests)
-        again_seconds, again_jobs = enrich_and_wait(main_ids)
+        again = enrich_and_wait(main_ids)
         again_requests = len(server.requests) - requests_before
 
         requests_before = len(server.requests)
-        forced_seconds, forced_jobs = enrich_and_wait(main_ids, force=True)
+        forced = enrich_and_wait(main_ids, force=True)
         forced_requests = len(server.requests) - requests_before
     finally:
         stop_worker(worker)
         server.stop()
 
     ceiling = concurrency / args.latency
-    throughput = jobs / seconds
-    baseline = baseline_jobs / baseline_seconds
+    machine_cpu = main.cpu.pop("machine")
+    cpu_total = sum(main.cpu.values())
+    cores = os.cpu_count() or 1
     results = {
         "benchmark": "enrichment",
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "model_latency_s": args.latency,
         "worker_concurrency": concurrency,
-        "jobs": jobs,
-        "seconds": round(seconds, 2),
-        "throughput_jobs_per_s": round(throughput, 1),
+        "jobs": main.jobs,
+        "queue_seconds": round(main.queue_seconds, 2),
+        "seconds": round(main.seconds, 2),
+        "throughput_jobs_per_s": round(main.throughput, 1),
         "ceiling_jobs_per_s": round(ceiling, 1),
-        "share_of_ceiling": round(throughput / ceiling, 3),
+        "share_of_ceiling": round(main.throughput / ceiling, 3),
         "model_requests": model_requests,
-        "baseline_concurrency_1_jobs_per_s": round(baseline, 2),
-        "baseline_share_of_its_ceiling": round(baseline * args.latency, 3),
-        "speedup_over_baseline": round(throughput / baseline, 1),
-        "unchanged_again_jobs": again_jobs,
+        "cpu_ms_per_job": {
+            party: round(1000 * spent / main.jobs, 1) for party, spent in main.cpu.items()
+        },
+        "cpu_ms_per_job_total": round(1000 * cpu_total / main.jobs, 1),
+        "cores": cores,
+        "cpu_bound_ceiling_jobs_per_s": round(cores * main.jobs / cpu_total, 1),
+        "machine_cpu_ms_per_job": round(1000 * machine_cpu / main.jobs, 1),
+        "machine_busy_share": round(machine_cpu / main.seconds / cores, 3),
+        "baseline_concurrency_1_jobs_per_s": round(baseline.throughput, 2),
+        "baseline_share_of_its_ceiling": round(baseline.throughput * args.latency, 3),
+        "speedup_over_baseline": round(main.throughput / baseline.throughput, 1),
+        "unchanged_again_jobs": again.jobs,
         "unchanged_again_model_requests": again_requests,
-        "unchanged_again_seconds": round(again_seconds, 2),
-        "forced_jobs": forced_jobs,
+        "unchanged_again_queue_seconds": round(again.queue_seconds, 2),
+        "forced_jobs": forced.jobs,
         "forced_model_requests": forced_requests,
-        "forced_seconds": round(forced_seconds, 2),
+        "forced_seconds": round(forced.seconds, 2),
         "load_average": os.getloadavg(),
     }
     print(f"model latency {args.latency * 1000:.0f} ms, worker concurrency {concurrency}")
     print(
-        f"{jobs} jobs in {seconds:.1f} s: {throughput:.1f} jobs/s, "
-        f"{throughput / ceiling:.0%} of the {ceiling:.0f} jobs/s that concurrency allows "
-        f"({model_requests} model requests)"
+        f"{main.jobs} jobs (queued in {main.queue_seconds:.1f} s) done in {main.seconds:.1f} s: "
+        f"{main.throughput:.1f} jobs/s, {main.throughput / ceiling:.0%} of the {ceiling:.0f} "
+        f"jobs/s that concurrency allows ({model_requests} model requests)"
+    )
+    per_job = ", ".join(f"{party} {ms:.1f}" for party, ms in results["cpu_ms_per_job"].items())
+    print(
+        f"CPU per job: {results['cpu_ms_per_job_total']:.1f} ms ({per_job}); "
+        f"{cores} cores allow at most {results['cpu_bound_ceiling_jobs_per_s']:.0f} jobs/s; "
+        f"the whole machine was {results['machine_busy_share']:.0%} busy "
+        f"({results['machine_cpu_ms_per_job']:.1f} ms of CPU per job, other work included)"
     )
     print(
-        f"baseline, concurrency 1: {baseline:.2f} jobs/s "
-        f"({baseline * args.latency:.0%} of its ceiling); speed-up {throughput / baseline:.1f}x"
+        f"baseline, concurrency 1: {baseline.throughput:.2f} jobs/s "
+        f"({baseline.throughput * args.latency:.0%} of its ceiling); "
+        f"speed-up {main.throughput / baseline.throughput:.1f}x"
     )
     print(
-        f"unchanged listings again: {again_jobs} jobs queued, {again_requests} model requests "
-        f"({again_seconds:.1f} s)"
+        f"unchanged listings again: {again.jobs} jobs queued, {again_requests} model requests "
+        f"(checked in {again.queue_seconds:.1f} s)"
     )
     print(
-        f"forced re-run of unchanged listings: {forced_jobs} jobs, {forced_requests} model "
-        f"requests (the answer cache served the rest) in {forced_seconds:.1f} s"
+        f"forced re-run of unchanged listings: {forced.jobs} jobs, {forced_requests} model "
+        f"requests (the answer cache served them) in {forced.seconds:.1f} s"
     )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "enrichment.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"written to {out.relative_to(ROOT)}")
-    passed = throughput / ceiling >= 0.7 and again_requests == 0 and forced_requests == 0
+    passed = main.throughput / ceiling >= 0.7 and again_requests == 0 and forced_requests == 0
     return 0 if passed else 1
 
 

@@ -14,10 +14,11 @@ class LlmConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(sync_prompts_after_migrate, sender=self)
         register(check_llm_settings)
-        if settings.LLM_PROVIDER == "openai":
-            # The SDK takes a second or more to import, and imports more on its first request.
-            # Pay that once, at start-up, in the process that forks the web and Celery workers,
-            # not in the first request or job of every worker (a search has a 3 s deadline).
+        if settings.LLM_PROVIDER == "openai" and settings.OPENAI_API_KEY:
+            # The SDK takes a second or more to import, imports more on its first request, and
+            # its client builds a TLS context. Pay that once, at start-up, in the process that
+            # forks the web and Celery workers, not in the first request or job of every worker
+            # (a search has a 3 s deadline). Without a key, the system check says what is wrong.
             from .client import preload
 
             preload()

@@ -48,8 +48,13 @@ def _sdk_client(api_key: str, base_url: str, timeout: float, max_retries: int) -
 
 
 def preload() -> None:
-    """Import what the SDK otherwise imports on a client's first request (no network)."""
-    client = openai.OpenAI(api_key="preload", base_url="http://127.0.0.1:1/v1", max_retries=0)
+    """Import what the SDK otherwise imports on a client's first request, and build the
+    configured client (its TLS context takes tens of milliseconds); no network.
+
+    Called in the process that forks the Celery workers, each child inherits both; the client's
+    connection pool is still empty, so no connection is shared across processes.
+    """
+    client = OpenAIProvider.from_settings().client()
     client.chat.completions.with_raw_response  # noqa: B018 (the attribute access loads modules)
 
 
@@ -115,10 +120,16 @@ class OpenAIProvider:
             text = text.replace(self.api_key, "[redacted]")
         return _KEY_LIKE.sub("[redacted]", text)
 
+    def client(self, deadline: float | None = None) -> openai.OpenAI:
+        """The shared SDK client; with a ``deadline`` (seconds), one that makes one attempt."""
+        if deadline:
+            return _sdk_client(self.api_key, self.base_url, deadline, 0)
+        return _sdk_client(self.api_key, self.base_url, self.timeout, self.max_retries)
+
     def complete(self, request: CompletionRequest) -> ProviderReply:
         timeout = request.timeout or self.timeout
         retries = 0 if request.timeout else self.max_retries
-        client = _sdk_client(self.api_key, self.base_url, timeout, retries)
+        client = self.client(request.timeout)
         params: dict[str, Any] = {
             "model": request.model,
             "messages": request.messages,

@@ -16,12 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
 import llm
@@ -30,6 +32,8 @@ from llm.models import LLMCall, PromptVersion
 from .models import Category, Listing, attribute_text
 
 CITIES_CACHE_SECONDS = 600
+CATEGORY_OPTIONS_KEY = "marketplace:category-options"
+CATEGORY_OPTIONS_CACHE_SECONDS = 600
 COMPARABLES_LIMIT = 400
 MIN_COMPARABLES = 3
 
@@ -38,16 +42,29 @@ MIN_COMPARABLES = 3
 
 
 def category_options() -> list[dict[str, Any]]:
-    """The categories a model may answer with, and their attributes, as the prompts take them."""
-    return [
-        {
-            "slug": category.slug,
-            "name": category.name,
-            "uses_condition": category.uses_condition,
-            "attributes": category.attribute_specs,
-        }
-        for category in Category.objects.all()
-    ]
+    """The categories a model may answer with, and their attributes, as the prompts take them.
+
+    Every prompt call needs them, and they change only in the admin: they are kept in the cache
+    (shared by every process when it is Redis), and a saved or deleted category clears them.
+    """
+    options = cache.get(CATEGORY_OPTIONS_KEY)
+    if options is None:
+        options = [
+            {
+                "slug": category.slug,
+                "name": category.name,
+                "uses_condition": category.uses_condition,
+                "attributes": category.attribute_specs,
+            }
+            for category in Category.objects.all()
+        ]
+        cache.set(CATEGORY_OPTIONS_KEY, options, CATEGORY_OPTIONS_CACHE_SECONDS)
+    return options
+
+
+def forget_category_options(**kwargs: Any) -> None:
+    """Signal receiver: the categories changed."""
+    cache.delete(CATEGORY_OPTIONS_KEY)
 
 
 def known_cities() -> list[str]:
@@ -114,13 +131,10 @@ def comparable_price_range(
         conditions = Q()
         for key, value in narrowing[:size]:
             conditions &= Q(**{f"attributes__{key}__iexact": str(value)})
-        prices = list(
-            base.filter(conditions)
-            .order_by("-published_at")
-            .values_list("price", flat=True)[:COMPARABLES_LIMIT]
-        )
-        if len(prices) >= MIN_COMPARABLES:
-            low, median, high = statistics.quantiles(prices, n=4, method="inclusive")
+        newest = base.filter(conditions).order_by("-published_at")[:COMPARABLES_LIMIT]
+        count, quartiles = _quartiles(newest)
+        if count >= MIN_COMPARABLES:
+            low, median, high = quartiles
             described = " ".join(str(value) for _, value in narrowing[:size])
             basis = (
                 f"{described} in {category_name.first()}" if described else category_name.first()
@@ -129,11 +143,34 @@ def comparable_price_range(
                 low=_round_price(low),
                 median=_round_price(median),
                 high=_round_price(high),
-                count=len(prices),
+                count=count,
                 currency=currency,
                 basis=basis or "",
             )
     return None
+
+
+def _quartiles(listings: QuerySet[Listing]) -> tuple[int, Sequence[Decimal | float]]:
+    """How many listings, and the quartiles of their prices (empty with fewer than 3).
+
+    Postgres computes them (``percentile_cont``: one row back, not hundreds of prices); other
+    databases get the prices and Python's "inclusive" quantiles, the same interpolation.
+    """
+    prices = listings.values("price")
+    if connections[prices.db].vendor == "postgresql":
+        sql, params = prices.query.sql_with_params()
+        with connections[prices.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), percentile_cont(ARRAY[0.25, 0.5, 0.75])"
+                f" WITHIN GROUP (ORDER BY price) FROM ({sql}) AS comparables",
+                params,
+            )
+            count, quartiles = cursor.fetchone()
+        return count, (quartiles if count >= MIN_COMPARABLES else [])
+    values = [row["price"] for row in prices]
+    if len(values) < MIN_COMPARABLES:
+        return len(values), []
+    return len(values), statistics.quantiles(values, n=4, method="inclusive")
 
 
 def _round_price(value: Decimal | float) -> Decimal:

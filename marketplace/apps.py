@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class MarketplaceConfig(AppConfig):
@@ -11,10 +11,13 @@ class MarketplaceConfig(AppConfig):
         from llm.offline import register_corpus
 
         from .ab_tests import create_missing_experiments
-        from .ai import category_options
+        from .ai import category_options, forget_category_options
         from .llm_corpus import active_listing_texts
+        from .models import Category
 
         post_migrate.connect(create_missing_categories, sender=self)
+        post_save.connect(forget_category_options, sender=Category)
+        post_delete.connect(forget_category_options, sender=Category)
         post_migrate.connect(create_missing_experiments, sender=self)
         register_corpus(active_listing_texts)
         # The evaluation gives its cases the site's categories, as the features do.
@@ -27,6 +30,7 @@ def create_missing_categories(sender, using: str = "default", **kwargs) -> None:
     Runs after every ``migrate`` (and after the test runner's flushes), so a fresh database is
     never without categories. Rows that exist are left as they are: the admin may have edited them.
     """
+    from .ai import forget_category_options
     from .catalog import CATEGORIES
     from .models import Category
 
@@ -44,3 +48,4 @@ def create_missing_categories(sender, using: str = "default", **kwargs) -> None:
         for position, spec in enumerate(CATEGORIES)
         if spec.slug not in existing
     )
+    forget_category_options()  # bulk_create sends no post_save

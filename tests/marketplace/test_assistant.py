@@ -1,13 +1,17 @@
 """The listing assistant on the post form: suggestions, failures, limits, what sellers used."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 import llm
 from experiments.assignment import assign
 from experiments.models import Event, Experiment, Exposure, Flag
 from llm import fake_server
 from llm.models import LLMCall
+from marketplace import ai
 from marketplace.ab_tests import AI_LISTING_ASSISTANT, LISTING_PROMPT_VERSION
 from marketplace.models import AssistantSuggestion, Category
 from tests.factories import ListingFactory, UserFactory, category
@@ -254,3 +258,40 @@ def test_html_in_the_models_answer_is_shown_as_text(seller_client, fake_openai):
     assert "<img src=x" not in response.text
     assert "<b>Apple</b>" not in response.text
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; iPhone 12" in response.text
+
+
+def phone(price, published_days_ago=0, **attributes):
+    return ListingFactory.create(
+        category=category("phones"),
+        price=price,
+        attributes=attributes,
+        published_at=timezone.now() - timedelta(days=published_days_ago),
+    )
+
+
+def test_the_price_range_is_the_middle_half_of_the_newest_comparable_prices(monkeypatch):
+    for price in (100, 200, 300):
+        phone(price, brand="Apple", model="iPhone 12")
+    samsungs = [phone(price, brand="Samsung") for price in (400, 1000, 1200)]
+
+    # Three Apple iPhone 12s are enough to narrow to them; the quartiles interpolate linearly.
+    narrow = ai.comparable_price_range("phones", {"brand": "apple", "model": "iphone 12"})
+    assert narrow is not None
+    assert (narrow.low, narrow.median, narrow.high, narrow.count) == (150, 200, 250, 3)
+    assert narrow.basis == "apple iphone 12 in Phones"
+
+    # A brand with too few listings widens to the whole category: 100 … 1200, six prices.
+    wide = ai.comparable_price_range("phones", {"brand": "Nokia"})
+    assert wide is not None
+    assert (wide.low, wide.median, wide.high, wide.count) == (225, 350, 850, 6)
+    assert wide.basis == "Phones"
+
+    # Only the newest COMPARABLES_LIMIT count, and never the listing being priced.
+    monkeypatch.setattr(ai, "COMPARABLES_LIMIT", 6)
+    phone(5000, published_days_ago=30)
+    assert ai.comparable_price_range("phones", {}) == wide
+    without = ai.comparable_price_range("phones", {}, exclude_pk=samsungs[0].pk)
+    assert without is not None
+    assert (without.low, without.median, without.high, without.count) == (225, 650, 1150, 6)
+
+    assert ai.comparable_price_range("jobs", {}) is None  # nothing comparable

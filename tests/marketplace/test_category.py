@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from marketplace.models import Category
 from tests.factories import ListingFactory, ListingImageFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,23 @@ def test_category_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(4):
         response = client.get(reverse("category", args=["phones"]))
     assert len(response.context["page_obj"]) == per_page
+
+
+def test_the_prompts_category_options_are_cached_and_forgotten_when_a_category_changes(
+    django_assert_num_queries,
+):
+    from marketplace.ai import category_options
+
+    first = category_options()
+    with django_assert_num_queries(0):
+        assert category_options() == first
+
+    phones = Category.objects.get(slug="phones")
+    phones.name = "Mobile phones"
+    phones.save()
+    assert {"slug": "phones", "name": "Mobile phones"}.items() <= next(
+        option for option in category_options() if option["slug"] == "phones"
+    ).items()
+
+    phones.delete()
+    assert "phones" not in {option["slug"] for option in category_options()}

@@ -1,8 +1,10 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from marketplace.catalog import CATEGORIES
 from marketplace.models import Category, Listing
+from marketplace.views.browse import CATEGORY_COUNTS_KEY
 from tests.factories import ListingFactory, ListingImageFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +49,26 @@ def test_category_tiles_count_active_listings_only(client):
     ListingFactory.create_batch(3, category=category("vehicles"))
     ListingFactory.create(category=category("vehicles"), status=Listing.Status.SOLD)
     ListingFactory.create(category=category("vehicles"), status=Listing.Status.DRAFT)
+    ListingFactory.create(category=category("vehicles"), moderation=Listing.Moderation.HELD)
     response = client.get(reverse("home"))
     counts = {tile.slug: tile.active_count for tile in response.context["categories"]}
     assert counts["vehicles"] == 3
     assert counts["jobs"] == 0
     assert "3 ads" in response.text
+
+
+def test_the_counts_are_kept_for_a_minute(client, django_assert_num_queries):
+    ListingFactory.create(category=category("jobs"))
+    client.get(reverse("home"))
+    ListingFactory.create(category=category("jobs"))
+    with django_assert_num_queries(2):  # the tiles and the fresh listings; no count
+        response = client.get(reverse("home"))
+    counts = {tile.slug: tile.active_count for tile in response.context["categories"]}
+    assert counts["jobs"] == 1
+    cache.delete(CATEGORY_COUNTS_KEY)  # a minute later
+    response = client.get(reverse("home"))
+    counts = {tile.slug: tile.active_count for tile in response.context["categories"]}
+    assert counts["jobs"] == 2
 
 
 def test_a_card_shows_price_title_city_age_and_cover_photo(client):
@@ -81,7 +98,7 @@ def test_home_runs_the_same_few_queries_whatever_the_number_of_cards(
     for listing in ListingFactory.create_batch(listing_count):
         ListingImageFactory.create(listing=listing)
     client.force_login(user)
-    # session, user, categories with counts, top bar categories, listings, unread count
+    # session, user, categories (tiles and top bar), counts, listings, unread count
     with django_assert_max_num_queries(6):
         response = client.get(reverse("home"))
     assert len(response.context["listings"]) == listing_count

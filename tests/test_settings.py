@@ -1,0 +1,47 @@
+"""Settings come from the environment; an empty variable means the embedded default."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def settings_in_a_fresh_process(expression: str, **environment: str) -> str:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", **environment}
+    code = (
+        f"import django; django.setup(); from django.conf import settings; print(*({expression},))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_a_database_url_picks_the_database():
+    name = settings_in_a_fresh_process(
+        'settings.DATABASES["default"]["ENGINE"], settings.DATABASES["default"]["NAME"]',
+        DATABASE_URL="postgres://someone@db.example:5432/bazaar_elsewhere",
+    )
+    assert name == "django.db.backends.postgresql bazaar_elsewhere"
+
+
+def test_empty_variables_as_in_env_example_mean_the_embedded_default():
+    empty = {
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+        "CELERY_TASK_ALWAYS_EAGER": "",
+        "LLM_PROVIDER": "",
+    }
+    mode = settings_in_a_fresh_process(
+        "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, "
+        "settings.LLM_PROVIDER, settings.CACHES['default']['BACKEND'].rsplit('.', 1)[1]",
+        **empty,
+        OPENAI_API_KEY="",
+    )
+    assert mode == "django.db.backends.sqlite3 True offline LocMemCache"
