@@ -395,7 +395,7 @@ def simulate_the_prompt_experiment() -> None:
         "--experiment",
         LISTING_PROMPT_VERSION,
         "--units",
-        "12000",
+        "24000",
         "--baseline",
         "suggestion_accept_rate=0.30",
         "--effect",
