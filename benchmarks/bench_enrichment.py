@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from support import RESULTS, ROOT, configure_django, ensure_database
+from support import RESULTS, ROOT, configure_django, ensure_database, git_commit
 
 sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bazaar_bench_enrichment"
@@ -326,6 +326,7 @@ def main() -> int:
     results = {
         "benchmark": "enrichment",
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(),
         "model_latency_s": args.latency,
         "worker_concurrency": concurrency,
         "jobs": main.jobs,

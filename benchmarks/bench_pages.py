@@ -20,7 +20,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from support import RESULTS, ROOT, configure_django, ensure_database
+from support import RESULTS, ROOT, configure_django, ensure_database, git_commit
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bazaar_bench"
 
@@ -346,7 +345,7 @@ class Report:
         data = {
             "benchmark": "bench_pages",
             "finished_at": stamp,
-            "git_commit": _git_commit(),
+            "git_commit": git_commit(),
             "machine": {
                 "cpus": os.cpu_count(),
                 "platform": platform.platform(),
@@ -365,19 +364,6 @@ class Report:
         }
         path.write_text(json.dumps(data, indent=2) + "\n")
         return path
-
-
-def _git_commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def _page_urls(rng: random.Random, requests: int) -> list[tuple[str, str, Callable[[], list[str]]]]:

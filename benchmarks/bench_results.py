@@ -36,7 +36,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -45,7 +44,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from support import RESULTS, ROOT, configure_django, ensure_database
+from support import RESULTS, ROOT, configure_django, ensure_database, git_commit
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bazaar_bench_results"
 EXPERIMENT_KEY = "bench_results"
@@ -434,9 +433,7 @@ def _write(args: argparse.Namespace, database_url: str, steps: list[dict], load_
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS / f"bench_results-{stamp}.json"
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
+    commit = git_commit()
     path.write_text(
         json.dumps(
             {

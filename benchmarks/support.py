@@ -8,6 +8,7 @@ Import it before Django is set up (each benchmark runs as its own process)::
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -65,3 +66,17 @@ def ensure_database(database_url: str) -> None:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
             print(f"Created database {config['NAME']}.")
     call_command("migrate", verbosity=0)
+
+
+def git_commit() -> str:
+    """The short hash of the commit being measured, for the results file."""
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
