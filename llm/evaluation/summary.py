@@ -182,7 +182,15 @@ class Figure:
             return f"{value:.2f} / 5"
         return f"{value:,}"
 
+    def shown_precision(self, delta: float) -> float:
+        """``delta`` rounded as it is shown (and never ``-0.0``)."""
+        places = {"rate": 3, "ms": 1, "usd": 6, "grade": 2}.get(self.kind, 0)
+        return round(delta, places) + 0.0
+
     def format_delta(self, delta: float) -> str:
+        delta = self.shown_precision(delta)
+        if self.kind not in {"rate", "ms", "usd", "grade"}:
+            delta = int(delta)
         if self.kind == "rate":
             return f"{delta:+.3f}"
         if self.kind == "ms":
@@ -258,7 +266,8 @@ class Delta:
     def direction(self) -> str:
         """ "better", "worse" or "same", by the figure's direction."""
         change = self.change
-        if change is None or math.isclose(change, 0, abs_tol=1e-12):
+        # A change too small to show (0.04 ms reads "+0.0 ms") is no change.
+        if change is None or self.figure.shown_precision(change) == 0:
             return "same"
         return "better" if (change > 0) == self.figure.higher_is_better else "worse"
 

@@ -178,6 +178,18 @@ def test_deltas_are_better_or_worse_by_each_figures_direction():
     assert "attribute_f1" not in changes
 
 
+def test_a_change_too_small_to_show_is_no_change():
+    before = {"latency_p95_ms": 0.86, "category_accuracy": 0.7004}
+    after = {"latency_p95_ms": 0.82, "category_accuracy": 0.7}
+
+    changes = {delta.figure.key: delta for delta in deltas(before, after)}
+
+    assert changes["latency_p95_ms"].shown_change == "+0.0 ms"  # not "-0.0 ms"
+    assert changes["latency_p95_ms"].direction == "same"
+    assert changes["category_accuracy"].shown_change == "+0.000"
+    assert changes["category_accuracy"].direction == "same"
+
+
 def test_only_the_figures_a_summary_has_are_shown():
     rows = figure_rows({"category_accuracy": 0.5, "attribute_f1": None, "cost_usd": 0.0012})
 
