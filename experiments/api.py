@@ -82,6 +82,7 @@ class Assignment:
     is_control: bool = True
     in_experiment: bool = False  # the unit is part of the running experiment (exposure recorded)
     forced: bool = False  # a staff member chose this variant with ?xp_<key>=<variant>
+    live: bool = False  # the experiment runs or is concluded (a draft or paused one is not)
 
     def __getitem__(self, name: str) -> Any:
         return self.config[name]
@@ -97,9 +98,17 @@ def _spec_cache_key(key: str) -> str:
     return f"experiments:spec:{key}"
 
 
-def load_spec(key: str) -> ExperimentSpec | None:
+def _exposed_cache_key(experiment_key: str, unit_id: str) -> str:
+    """Where the cache remembers that a unit's exposure is written; the value is the
+    experiment's id, so a deleted and re-created experiment does not inherit it."""
+    return f"experiments:exposed:{experiment_key}:{unit_id}"
+
+
+def load_spec(key: str, cached: Any = None) -> ExperimentSpec | None:
+    """The experiment ``key`` as ``variant_for`` needs it (``cached``: what the cache already
+    gave for it, if the caller read it)."""
     cache_key = _spec_cache_key(key)
-    spec = cache.get(cache_key)
+    spec = cached if cached is not None else cache.get(cache_key)
     if spec is None:
         experiment = Experiment.objects.filter(key=key).first()
         spec = _build_spec(experiment) if experiment else False  # cache misses too
@@ -131,6 +140,9 @@ def _build_spec(experiment: Experiment) -> ExperimentSpec | bool:
 def _forget_cached_spec(sender, instance, **kwargs) -> None:
     experiment = instance if isinstance(instance, Experiment) else instance.experiment
     cache.delete(_spec_cache_key(experiment.key))
+    if isinstance(instance, Experiment) and instance.pk:
+        for flag in instance.flags.all():  # waffle's cached flags carry the experiment's key
+            flag.flush()
 
 
 # --- Deciding -----------------------------------------------------------------------------------
@@ -148,33 +160,30 @@ def variant_for(request: HttpRequest, experiment_key: str) -> Assignment:
     memo: dict[str, Assignment] = request.__dict__.setdefault("_experiment_assignments", {})
     if experiment_key in memo:
         return memo[experiment_key]
-    spec = load_spec(experiment_key)
+    # One cache round trip: the experiment, and whether this person's exposure is written (under
+    # each unit id the request has, since which one counts is in the experiment).
+    unit_ids = {user_unit_id(request), visitor_unit_id(request)} - {""}
+    exposed_keys = {unit_id: _exposed_cache_key(experiment_key, unit_id) for unit_id in unit_ids}
+    found = cache.get_many([_spec_cache_key(experiment_key), *exposed_keys.values()])
+    spec = load_spec(experiment_key, cached=found.get(_spec_cache_key(experiment_key)))
     if spec is None:
         logger.warning("variant_for: no experiment %r with variants", experiment_key)
         assignment = Assignment(experiment_key, "control")
     else:
-        assignment = _decide(request, spec)
+        exposed = {unit_id for unit_id, key in exposed_keys.items() if found.get(key) == spec.id}
+        assignment = _decide(request, spec, exposed)
     memo[experiment_key] = assignment
     return assignment
 
 
-def variant_for_experiment_id(request: HttpRequest, experiment_id: int) -> Assignment | None:
-    """``variant_for`` by primary key, for flags linked to an experiment.
-
-    None while the experiment is a draft or paused: the flag then answers from its own settings.
-    """
-    key_cache = f"experiments:key:{experiment_id}"
-    key = cache.get(key_cache)
-    if key is None:
-        key = Experiment.objects.filter(pk=experiment_id).values_list("key", flat=True).first()
-        cache.set(key_cache, key or "", SPEC_CACHE_SECONDS)
-    spec = load_spec(key) if key else None
-    if spec is None or spec.status not in (Experiment.Status.RUNNING, Experiment.Status.CONCLUDED):
-        return None
-    return variant_for(request, key)
+def live_variant_for(request: HttpRequest, experiment_key: str) -> Assignment | None:
+    """``variant_for``, or None while the experiment is a draft or paused (a flag linked to it
+    then answers from its own settings)."""
+    assignment = variant_for(request, experiment_key)
+    return assignment if assignment.live else None
 
 
-def _decide(request: HttpRequest, spec: ExperimentSpec) -> Assignment:
+def _decide(request: HttpRequest, spec: ExperimentSpec, exposed: set[str]) -> Assignment:
     forced = _forced_variant(request, spec)
     if forced is not None:
         return _answer(spec, forced, in_experiment=False, forced=True)
@@ -187,7 +196,8 @@ def _decide(request: HttpRequest, spec: ExperimentSpec) -> Assignment:
     variant = spec.assign(unit_id) if unit_id else None
     if variant is None:
         return _answer(spec, spec.control, in_experiment=False)
-    record_exposure(spec, variant, unit_id)
+    if unit_id not in exposed:
+        record_exposure(spec, variant, unit_id)
     return _answer(spec, variant, in_experiment=True)
 
 
@@ -209,6 +219,7 @@ def _answer(
         is_control=variant.is_control,
         in_experiment=in_experiment,
         forced=forced,
+        live=spec.status in (Experiment.Status.RUNNING, Experiment.Status.CONCLUDED),
     )
 
 
@@ -221,8 +232,8 @@ def record_exposure(
     simulated: bool = False,
 ) -> None:
     """Write the unit's first exposure; later calls are no-ops (cache first, then a unique key)."""
-    seen_key = f"experiments:exposed:{spec.id}:{unit_id}"
-    if cache.get(seen_key):
+    seen_key = _exposed_cache_key(spec.key, unit_id)
+    if cache.get(seen_key) == spec.id:
         return
     Exposure.objects.bulk_create(
         [
@@ -236,7 +247,7 @@ def record_exposure(
         ],
         ignore_conflicts=True,  # a concurrent first request already wrote it: the first one wins
     )
-    cache.set(seen_key, True, EXPOSED_CACHE_SECONDS)
+    cache.set(seen_key, spec.id, EXPOSED_CACHE_SECONDS)
 
 
 # --- Recording events ---------------------------------------------------------------------------

@@ -354,11 +354,18 @@ class Flag(AbstractUserFlag):
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
 
+    @classmethod
+    def get_from_db(cls, name: str) -> Flag:
+        """The flag with its experiment, so the copy waffle caches knows the experiment's key."""
+        # (django-stubs cannot see the fields of a swappable model)
+        return Flag.objects.select_related("experiment").get(name=name)  # type: ignore[misc]
+
     def is_active(self, request, read_only: bool = False) -> bool | None:
         if self.pk and self.experiment_id:
-            from .api import variant_for_experiment_id
+            from .api import live_variant_for
 
-            assignment = variant_for_experiment_id(request, self.experiment_id)
+            assert self.experiment is not None
+            assignment = live_variant_for(request, self.experiment.key)
             if assignment is not None:
                 return bool(assignment.config.get("enabled", not assignment.is_control))
         return super().is_active(request, read_only=read_only)

@@ -1,5 +1,7 @@
 """variant_for and track as a person meets them: through requests, cookies and log-ins."""
 
+import threading
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -84,6 +86,52 @@ def test_the_exposure_is_written_once_per_unit(client):
     cache.clear()  # even when the "already exposed" memo is gone
     get_variant(client, "checkout")
     assert Exposure.objects.filter(experiment=experiment).count() == 1
+
+
+@pytest.mark.parametrize("unit_type", ["visitor", "user"])
+def test_deciding_for_a_unit_already_exposed_costs_one_cache_read_and_no_query(
+    rf, monkeypatch, django_assert_num_queries, unit_type
+):
+    experiment = ExperimentFactory(key="checkout", unit_type=unit_type)
+    request = rf.get("/")
+    request.visitor_id = "a" * 32
+    request.user = UserFactory()
+    first = variant_for(request, "checkout")  # the first visit writes the exposure
+    assert first.in_experiment
+
+    reads: list[str] = []  # the cache calls variant_for makes (not those they make inside)
+
+    def counted(method, original):
+        def read(*args, **kwargs):
+            outermost = not getattr(read_depth, "value", 0)
+            if outermost:
+                reads.append(method)
+            read_depth.value = getattr(read_depth, "value", 0) + 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                read_depth.value -= 1
+
+        return read
+
+    read_depth = threading.local()
+    for method in ("get", "get_many", "has_key"):
+        monkeypatch.setattr(cache, method, counted(method, getattr(cache, method)))
+    again = rf.get("/")
+    again.visitor_id, again.user = request.visitor_id, request.user
+    with django_assert_num_queries(0):
+        assert variant_for(again, "checkout") == first
+    assert reads == ["get_many"]
+    assert Exposure.objects.filter(experiment=experiment).count() == 1
+
+
+def test_a_re_created_experiment_records_its_own_exposures(client):
+    ExperimentFactory(key="checkout")
+    get_variant(client, "checkout")
+    Experiment.objects.get(key="checkout").delete()
+    recreated = ExperimentFactory(key="checkout")
+    get_variant(client, "checkout")  # the cache remembers the old experiment's exposure only
+    assert Exposure.objects.filter(experiment=recreated).count() == 1
 
 
 def test_staff_can_force_a_variant_which_records_nothing(client):

@@ -179,3 +179,25 @@ def test_searches_are_tracked_with_their_result_counts(client):
         ("unicorn", 0),
     ]
     assert Event.objects.filter(name="search_no_results").count() == 1
+
+
+def test_every_page_invites_treatment_visitors_to_ask_in_their_own_words(client):
+    """The top bar's hint is part of the treatment, so the first page a visitor sees exposes
+    them, whichever page it is."""
+    listing = ListingFactory.create()
+    assert "Search phones, sofas, bikes" in client.get(listing.get_absolute_url()).text
+    assert not Exposure.objects.exists()  # a draft experiment decides nothing
+
+    experiment = Experiment.objects.get(key=AI_SEARCH)
+    experiment.status = Experiment.Status.RUNNING
+    experiment.save()
+    hints = []
+    for _ in range(12):
+        client.cookies.clear()
+        page = client.get(listing.get_absolute_url()).text
+        visitor = client.cookies["bz_vid"].value.split(":")[0]
+        treatment = assign(experiment.hash_seed, visitor, [0.5, 0.5]) == 1
+        hints.append(("Ask: iphone under €300 in Berlin" in page) == treatment)
+        hints.append(("Search phones, sofas, bikes" in page) != treatment)
+    assert all(hints)
+    assert Exposure.objects.filter(experiment=experiment).count() == 12
