@@ -13,6 +13,7 @@ is drawn as a note, never as NaN).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -172,14 +173,20 @@ def lift_over_time(
     """Each series' cumulative lift by day: a line through the estimates in its interval band."""
     left, right, top, bottom = 60, 20, 14, 46
     days = sorted({p.day for _, points in series for p in points})
+    # The first days' intervals, on a handful of units, can be ten times wider than the settled
+    # ones; scaled to them the settled lift would be a flat line. With five days or more, the
+    # axis fits the days after the first fifth, and what lies beyond it is clipped.
+    settled_from = days[len(days) // 5] if len(days) >= 5 else None
     values = [
         v
         for _, points in series
         for p in points
+        if settled_from is None or p.day >= settled_from
         for v in (p.low, p.high, p.estimate)
         if v is not None
     ]
     y = _Scale.nice(values, height - bottom, top)
+    clip_id = "plot-" + hashlib.sha1(title.encode()).hexdigest()[:8]
     body = []
     for tick in y.ticks:
         body.append(_grid_line(left, y(tick), width - right, y(tick), is_zero=y.is_zero(tick)))
@@ -202,8 +209,18 @@ def lift_over_time(
             label = f"{day.day} {day:%b}"
             body.append(_text(x(day), height - bottom + 18, label, anchor="middle", fill=AXIS))
 
+    body.append(
+        f'<clipPath id="{clip_id}"><rect x="{left}" y="{top}" '
+        f'width="{width - left - right}" height="{height - top - bottom}"/></clipPath>'
+    )
+    clipped = False
     for index, (name, points) in enumerate(series):
         colour = SERIES[index % len(SERIES)]
+        clipped = clipped or any(
+            v is not None and not y.low <= v <= y.high
+            for p in points
+            for v in (p.low, p.high, p.estimate)
+        )
         # (x, estimate, low, high) in pixels, for the days with an interval
         drawn = [
             (x(p.day), y(p.estimate), y(p.low), y(p.high))
@@ -220,7 +237,7 @@ def lift_over_time(
             for px, mid, _, _ in drawn
         )
         body.append(
-            f'<g class="series"><title>{escape(name)}</title>'
+            f'<g class="series" clip-path="url(#{clip_id})"><title>{escape(name)}</title>'
             f'<polygon class="band" points="{upper} {lower}" fill="{colour}" fill-opacity="0.15"/>'
             f'<polyline class="estimate" points="{line}" fill="none" stroke="{colour}" '
             f'stroke-width="2"/>{dots}</g>'
@@ -231,6 +248,16 @@ def lift_over_time(
                 f'<rect x="{legend_x}" y="{top}" width="12" height="12" fill="{colour}"/>'
                 + _text(legend_x + 18, top + 10, _clip(name, 22))
             )
+    if clipped:
+        body.append(
+            _text(
+                width - right,
+                height - 6,
+                "The first days' intervals run off the chart",
+                anchor="end",
+                fill=AXIS,
+            )
+        )
     return _svg(width, height, title, body)
 
 

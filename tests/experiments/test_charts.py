@@ -117,3 +117,25 @@ def test_several_treatments_get_a_legend():
 def test_a_coordinate_that_is_not_a_number_is_refused_rather_than_drawn():
     with pytest.raises(ValueError, match="finite"):
         forest_plot([Interval("A", float("nan"), 0.0, 0.1)], title="t")
+
+
+def test_the_first_days_wide_intervals_do_not_flatten_the_settled_lift():
+    start = date(2026, 3, 1)
+    points = [DayPoint(start, 1.0, -1.5, 2.5)]  # the first day: a handful of units
+    points += [DayPoint(start + timedelta(days=i), 0.08, 0.03, 0.13) for i in range(1, 10)]
+    svg = lift_over_time([("Treatment", points)], title="Cumulative lift")
+    root = parse(svg)
+    labels = texts(root)
+    assert "+15%" in labels or "+14%" in labels  # the axis fits the settled days
+    assert not any(label in labels for label in ("+200%", "+250%", "\N{MINUS SIGN}150%"))
+    assert "The first days' intervals run off the chart" in labels
+    [series] = [g for g in root.iter(f"{SVG}g") if g.get("class") == "series"]
+    [clip] = root.iter(f"{SVG}clipPath")
+    assert series.get("clip-path") == f"url(#{clip.get('id')})"
+
+
+def test_settled_intervals_are_drawn_whole_without_a_note():
+    start = date(2026, 3, 1)
+    points = [DayPoint(start + timedelta(days=i), 0.08, 0.03, 0.13) for i in range(10)]
+    labels = texts(parse(lift_over_time([("Treatment", points)], title="Cumulative lift")))
+    assert "The first days' intervals run off the chart" not in labels
