@@ -196,8 +196,8 @@ def _decide(request: HttpRequest, spec: ExperimentSpec, exposed: set[str]) -> As
     variant = spec.assign(unit_id) if unit_id else None
     if variant is None:
         return _answer(spec, spec.control, in_experiment=False)
-    if unit_id not in exposed:
-        record_exposure(spec, variant, unit_id)
+    if unit_id not in exposed:  # variant_for has read the cache's mark already
+        _write_exposure(spec, variant, unit_id)
     return _answer(spec, variant, in_experiment=True)
 
 
@@ -232,9 +232,19 @@ def record_exposure(
     simulated: bool = False,
 ) -> None:
     """Write the unit's first exposure; later calls are no-ops (cache first, then a unique key)."""
-    seen_key = _exposed_cache_key(spec.key, unit_id)
-    if cache.get(seen_key) == spec.id:
+    if cache.get(_exposed_cache_key(spec.key, unit_id)) == spec.id:
         return
+    _write_exposure(spec, variant, unit_id, when=when, simulated=simulated)
+
+
+def _write_exposure(
+    spec: ExperimentSpec,
+    variant: VariantSpec,
+    unit_id: str,
+    *,
+    when: datetime | None = None,
+    simulated: bool = False,
+) -> None:
     Exposure.objects.bulk_create(
         [
             Exposure(
@@ -247,7 +257,7 @@ def record_exposure(
         ],
         ignore_conflicts=True,  # a concurrent first request already wrote it: the first one wins
     )
-    cache.set(seen_key, spec.id, EXPOSED_CACHE_SECONDS)
+    cache.set(_exposed_cache_key(spec.key, unit_id), spec.id, EXPOSED_CACHE_SECONDS)
 
 
 # --- Recording events ---------------------------------------------------------------------------
