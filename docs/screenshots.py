@@ -87,7 +87,12 @@ from marketplace.ab_tests import (
 )
 from marketplace.images import process_listing_image
 from marketplace.models import Category, Listing, Message, Thread
-from tests.e2e.chromium import LAUNCH_ARGS, find_chromium, missing_chromium_message
+from tests.e2e.chromium import (
+    LAUNCH_ARGS,
+    find_chromium,
+    missing_chromium_message,
+    person_user_agent,
+)
 
 OUT_DIR = BASE_DIR / "docs" / "img"
 DESKTOP = (1280, 800)
@@ -490,6 +495,7 @@ def photograph(
         base_url=base_url,
         viewport=ViewportSize(width=width, height=height),
         device_scale_factor=shot.scale,
+        user_agent=person_user_agent(browser.version),
     )
     context.set_default_timeout(10_000)
     context.add_cookies(

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from waffle.admin import FlagAdmin as WaffleFlagAdmin
@@ -20,18 +22,18 @@ from .models import (
     Exposure,
     Flag,
     Metric,
+    Pause,
     ResultSnapshot,
     Variant,
     validate_weights,
 )
 
 RESHUFFLE_FIELDS = ("weight", "position")
-LIVE_STATUSES = (Experiment.Status.RUNNING, Experiment.Status.PAUSED)
 CONFIRM_FIELD = "confirm_reshuffle"
 
 
 def _is_live(experiment: Experiment) -> bool:
-    return bool(experiment.pk) and experiment.status in LIVE_STATUSES
+    return bool(experiment.pk) and experiment.is_live
 
 
 class ExperimentForm(forms.ModelForm):
@@ -49,9 +51,9 @@ class ExperimentForm(forms.ModelForm):
         model = Experiment
         fields = (
             "key",
+            "feature",
             "name",
             "hypothesis",
-            "status",
             "unit_type",
             "seed",
             "coverage",
@@ -64,20 +66,6 @@ class ExperimentForm(forms.ModelForm):
             "prompt_name",
             "decision_notes",
         )
-
-    def clean_status(self) -> str:
-        status = self.cleaned_data["status"]
-        was = self.instance.status if self.instance.pk else None
-        if status == was:
-            return status
-        if status == Experiment.Status.CONCLUDED:
-            raise ValidationError(
-                "Conclude an experiment from its results page (“Conclude…”): it records the "
-                "decision and what everyone gets from now on."
-            )
-        if was == Experiment.Status.CONCLUDED:
-            raise ValidationError("A concluded experiment cannot run again; create a new one.")
-        return status
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -99,6 +87,8 @@ class VariantFormSet(BaseInlineFormSet):
         super().clean()
         if any(form.errors for form in self.forms):
             return
+        if self.instance.status == Experiment.Status.CONCLUDED:
+            return  # its variants are read-only: nothing was posted to check
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         if not kept:
             return
@@ -109,6 +99,16 @@ class VariantFormSet(BaseInlineFormSet):
         self.reshuffles: list[str] = []
         if not _is_live(self.instance):
             return
+        for form in self.forms:
+            old_label = (form.initial.get("config") or {}).get("prompt_label")
+            new_config = form.cleaned_data.get("config") if form.cleaned_data else None
+            new_label = new_config.get("prompt_label") if isinstance(new_config, dict) else None
+            if form.instance.pk and "config" in form.changed_data and old_label != new_label:
+                raise ValidationError(
+                    f"Variant {form.instance.key!r} is pinned to "
+                    f"{form.instance.prompt_version or 'its version'} while the experiment runs; "
+                    "to test another prompt version, conclude it and start the next iteration."
+                )
         for form in self.forms:
             key = form.cleaned_data.get("key") if form.cleaned_data else None
             if form.cleaned_data.get("DELETE") and form.instance.pk:
@@ -133,7 +133,33 @@ class VariantInline(admin.TabularInline):
     formset = VariantFormSet
     extra = 0
     min_num = 2
-    fields = ("key", "name", "is_control", "weight", "position", "config")
+    fields = ("key", "name", "is_control", "weight", "position", "config", "pinned_prompt")
+    readonly_fields = ("pinned_prompt",)
+
+    @admin.display(description="pinned prompt version")
+    def pinned_prompt(self, obj: Variant) -> str:
+        if obj.prompt_version_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:llm_promptversion_change", args=[obj.prompt_version_id]),
+            str(obj.prompt_version),
+        )
+
+    def _frozen(self, obj: Experiment | None) -> bool:
+        """A concluded experiment's variants are its record: they no longer change."""
+        return obj is not None and obj.status == Experiment.Status.CONCLUDED
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._frozen(obj):
+            return self.fields
+        return self.readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Metric)
@@ -150,17 +176,19 @@ class ExperimentAdmin(admin.ModelAdmin):
     inlines = [VariantInline]
     list_display = (
         "name",
-        "key",
+        "feature",
+        "iteration",
         "status",
         "unit_type",
-        "coverage",
         "started_at",
         "exposure_count",
         "results_link",
     )
-    list_filter = ("status", "unit_type")
-    search_fields = ("name", "key", "hypothesis")
+    list_filter = ("status", "unit_type", "feature")
+    search_fields = ("name", "key", "feature", "hypothesis")
     readonly_fields = (
+        "status",
+        "iteration",
         "started_at",
         "ended_at",
         "created_at",
@@ -169,9 +197,23 @@ class ExperimentAdmin(admin.ModelAdmin):
         "shipped_variant",
     )
     filter_horizontal = ("secondary_metrics", "guardrail_metrics")
-    actions = ["start_selected", "pause_selected", "refresh_results_of_selected"]
+    actions = [
+        "start_selected",
+        "pause_selected",
+        "create_next_iteration_of_selected",
+        "refresh_results_of_selected",
+    ]
     fieldsets = (
-        (None, {"fields": ("key", "name", "hypothesis", "status")}),
+        (
+            None,
+            {
+                "fields": ("key", "feature", "iteration", "name", "hypothesis", "status"),
+                "description": (
+                    "The status changes only through Start, Pause and Conclude: each runs its "
+                    "checks and is recorded in the experiment's history."
+                ),
+            },
+        ),
         ("Assignment", {"fields": ("unit_type", "seed", "coverage", CONFIRM_FIELD)}),
         (
             "Metrics and statistics",
@@ -199,6 +241,13 @@ class ExperimentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_exposures=Count("exposures"))
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != Experiment.Status.DRAFT:
+            # What code and the analysis key on stays put once the experiment has started.
+            fields += ("key", "feature", "unit_type", "prompt_name")
+        return fields
+
     def get_urls(self):
         def view(function):
             def wrapper(request, object_id):
@@ -221,6 +270,11 @@ class ExperimentAdmin(admin.ModelAdmin):
                 "<path:object_id>/conclude/",
                 view(admin_results.conclude_view),
                 name="experiments_experiment_conclude",
+            ),
+            path(
+                "<path:object_id>/lifecycle/<str:operation>/",
+                self.admin_site.admin_view(self.lifecycle_view),
+                name="experiments_experiment_lifecycle",
             ),
             *super().get_urls(),
         ]
@@ -256,6 +310,29 @@ class ExperimentAdmin(admin.ModelAdmin):
         self._run_each(request, queryset, services.pause_experiment, "paused")
 
     @admin.action(
+        description="Create the next iteration of the selected concluded experiments",
+        permissions=["change"],
+    )
+    def create_next_iteration_of_selected(self, request, queryset) -> HttpResponse | None:
+        created = []
+        for experiment in queryset:
+            try:
+                created.append(services.create_next_iteration(experiment, user=request.user))
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{experiment}: {' '.join(error.messages)}", messages.ERROR
+                )
+        for following in created:
+            self.message_user(
+                request,
+                f"Created “{following}” ({following.key}) as a draft: check it, then Start.",
+                messages.SUCCESS,
+            )
+        if len(created) == 1:
+            return redirect("admin:experiments_experiment_change", created[0].pk)
+        return None
+
+    @admin.action(
         description="Refresh the results of the selected experiments", permissions=["change"]
     )
     def refresh_results_of_selected(self, request, queryset) -> None:
@@ -264,6 +341,37 @@ class ExperimentAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"Results refreshed for {len(queryset)} experiment(s).", messages.SUCCESS
         )
+
+    LIFECYCLE = {
+        "start": (services.start_experiment, "started"),
+        "pause": (services.pause_experiment, "paused"),
+        "next-iteration": (services.create_next_iteration, "followed by a new draft"),
+    }
+
+    def lifecycle_view(self, request: HttpRequest, object_id: str, operation: str) -> HttpResponse:
+        """The change page's Start, Pause and Next iteration buttons (POST)."""
+        if request.method != "POST" or operation not in self.LIFECYCLE:
+            return HttpResponseNotAllowed(["POST"])
+        experiment = self.get_object(request, object_id)
+        if experiment is None:
+            raise Http404("No such experiment.")
+        if not self.has_change_permission(request, experiment):
+            raise PermissionDenied
+        function, done = self.LIFECYCLE[operation]
+        try:
+            result = function(experiment, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"{experiment}: {' '.join(error.messages)}", messages.ERROR)
+            return redirect("admin:experiments_experiment_change", experiment.pk)
+        if isinstance(result, Experiment):
+            self.message_user(
+                request,
+                f"Created “{result}” ({result.key}) as a draft: check it, then Start.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:experiments_experiment_change", result.pk)
+        self.message_user(request, f"{experiment}: {done}.", messages.SUCCESS)
+        return redirect("admin:experiments_experiment_change", experiment.pk)
 
     def _run_each(self, request, queryset, operation, done: str) -> None:
         for experiment in queryset:
@@ -299,6 +407,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Pause)
+class PauseAdmin(ReadOnlyAdmin):
+    """When experiments were paused: the analysis leaves these spans out."""
+
+    list_display = ("experiment", "paused_at", "resumed_at")
+    list_filter = ("experiment",)
+    list_select_related = ("experiment",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -340,8 +460,7 @@ class DailyResultAdmin(ReadOnlyAdmin):
 
 @admin.register(Flag)
 class FlagAdmin(WaffleFlagAdmin):
-    list_display = (*WaffleFlagAdmin.list_display, "experiment")  # type: ignore[assignment]
-    list_select_related = ("experiment",)
+    list_display = (*WaffleFlagAdmin.list_display, "feature")  # type: ignore[assignment]
     raw_id_fields = ("users",)
 
 

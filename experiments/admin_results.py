@@ -236,6 +236,13 @@ def _page(
         "design": verdicts.design(
             experiment.minimum_detectable_effect, experiment.alpha, experiment.power
         ),
+        "variants": experiment.variants.select_related("prompt_version__prompt").order_by(
+            "position", "id"
+        ),
+        "iterations": Experiment.objects.on_feature(experiment.feature)
+        .exclude(pk=experiment.pk)
+        .order_by("iteration"),
+        "pauses": experiment.pauses.all(),
     }
 
 
@@ -266,9 +273,16 @@ def refresh_now(experiment: Experiment) -> ResultSnapshot:
     return snapshot
 
 
+class VariantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        """ "Candidate prompt (treatment, listing_assistant@2)": what a person ships, in words."""
+        details = [obj.key, *([str(obj.prompt_version)] if obj.prompt_version_id else [])]
+        return f"{obj.name} ({', '.join(details)})"
+
+
 class ConclusionForm(forms.Form):
     decision = forms.ChoiceField(choices=Experiment.Decision.choices, widget=forms.RadioSelect)
-    shipped_variant = forms.ModelChoiceField(
+    shipped_variant = VariantChoiceField(
         queryset=Variant.objects.none(),
         required=False,
         empty_label="(none)",
@@ -283,7 +297,9 @@ class ConclusionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["shipped_variant"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = experiment.variants.order_by("position", "id")
+        field.queryset = experiment.variants.select_related("prompt_version__prompt").order_by(
+            "position", "id"
+        )
 
 
 def _can_conclude(experiment: Experiment) -> bool:
@@ -295,7 +311,13 @@ def conclude_view(request: HttpRequest, object_id: str, model_admin: ModelAdmin)
     if not model_admin.has_change_permission(request, experiment):
         raise PermissionDenied
     form = ConclusionForm(request.POST or None, experiment=experiment)
-    if request.method == "POST" and _can_conclude(experiment) and form.is_valid():
+    if request.method == "POST" and not _can_conclude(experiment):
+        messages.error(
+            request,
+            f"{experiment} is {experiment.get_status_display().lower()} already: nothing changed.",
+        )
+        return HttpResponseRedirect(_results_url(experiment))
+    if request.method == "POST" and form.is_valid():
         try:
             services.conclude_experiment(
                 experiment,

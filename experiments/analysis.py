@@ -2,8 +2,9 @@
 
 For one experiment and a set of metrics, a single aggregate query computes, per variant, the
 number of exposed units and the sum and sum of squares of each metric's per-unit value. Only a
-unit's events after its first exposure and inside the experiment's window count. No event row
-ever comes into Python: the database returns one row per variant, whatever the traffic.
+unit's events after its first exposure, inside the experiment's window and outside its pauses
+count. No event row ever comes into Python: the database returns one row per variant, whatever
+the traffic.
 
 The query is plain SQL that SQLite and Postgres both run:
 
@@ -82,8 +83,9 @@ def sufficient_stats(
     """Per-variant units and sufficient statistics of ``metrics`` as of ``until`` (default: now).
 
     The window is ``[started_at, min(ended_at, until))``: units first exposed in it, and their
-    events from their first exposure to its end. Returns a ``VariantStats`` for every variant,
-    zeros included, keyed by variant id.
+    events from their first exposure to its end, leaving out the experiment's pauses (everyone
+    was served the default then, so what units did says nothing of their variant). Returns a
+    ``VariantStats`` for every variant, zeros included, keyed by variant id.
     """
     window_end = min(t for t in (experiment.ended_at, until, timezone.now()) if t is not None)
     window_start = experiment.started_at or window_end
@@ -95,6 +97,15 @@ def sufficient_stats(
     if not metrics:
         return empty
 
+    pauses = [  # .all(): a caller computing many windows prefetches them once
+        (pause.paused_at, min(pause.resumed_at or window_end, window_end))
+        for pause in experiment.pauses.all()
+        if pause.paused_at < window_end
+    ]
+    skip_events = "".join(" AND NOT (e.timestamp >= %s AND e.timestamp < %s)" for _ in pauses)
+    skip_exposures = "".join(
+        " AND NOT (x.first_seen_at >= %s AND x.first_seen_at < %s)" for _ in pauses
+    )
     unit_column = UNIT_COLUMNS[experiment.unit_type]
     value_columns = [f"{_per_unit_expression(metric)} AS m{i}" for i, metric in enumerate(metrics)]
     totals = ", ".join(f"SUM(m{i}), SUM(m{i} * m{i})" for i in range(len(metrics)))
@@ -109,10 +120,10 @@ def sufficient_stats(
               ON e.{unit_column} = x.unit_id
              AND e.name IN ({", ".join(["%s"] * len(event_names))})
              AND e.timestamp >= x.first_seen_at
-             AND e.timestamp < %s
+             AND e.timestamp < %s{skip_events}
             WHERE x.experiment_id = %s
               AND x.first_seen_at >= %s
-              AND x.first_seen_at < %s
+              AND x.first_seen_at < %s{skip_exposures}
             GROUP BY x.unit_id  -- one unit, one exposure, one variant: MIN picks it
         )
         SELECT variant_id, COUNT(*), SUM(simulated), {totals}
@@ -121,9 +132,11 @@ def sufficient_stats(
     """  # the interpolated pieces are column and table names from the models, never input
     # Raw SQL gets no field conversion: SQLite stores datetimes as naive UTC text, which an aware
     # datetime in another zone would be compared with as a string, hours off.
-    end, start = (connection.ops.adapt_datetimefield_value(t) for t in (window_end, window_start))
+    adapt = connection.ops.adapt_datetimefield_value
+    end, start = adapt(window_end), adapt(window_start)
+    pause_params = [adapt(t) for pause in pauses for t in pause]
     params: list = [m.event_name for m in metrics]
-    params += [*event_names, end, experiment.pk, start, end]
+    params += [*event_names, end, *pause_params, experiment.pk, start, end, *pause_params]
     with transaction.atomic(), connection.cursor() as cursor:
         prepare_aggregate(cursor)
         cursor.execute(sql, params)

@@ -1,5 +1,7 @@
 """What the rest of the code calls: ``variant_for`` to decide, ``track`` to record what people do.
 
+Code names a stable *feature* (``variant_for(request, "ai_search")``), never one experiment:
+whichever iteration runs on the feature answers, so the next A/B test needs no code change.
 Deciding needs no database write and no randomness: the experiment's definition comes from the
 cache, the variant from a hash of the unit id (experiments/assignment.py). The one write is the
 unit's first exposure, recorded once per experiment and unit.
@@ -16,6 +18,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -23,13 +26,13 @@ from django.utils import timezone
 
 from .assignment import bucket, bucket_ranges, choose_variant
 from .models import Event, Experiment, Exposure, Variant
-from .units import unit_id_for, user_unit_id, visitor_unit_id
+from .units import counted_unit_id, user_unit_id, visitor_unit_id
 
 logger = logging.getLogger(__name__)
 
 SPEC_CACHE_SECONDS = 30
 EXPOSED_CACHE_SECONDS = 24 * 60 * 60
-FORCE_PARAM_PREFIX = "xp_"  # ?xp_ai_search=treatment (staff only)
+FORCE_PARAM_PREFIX = "xp_"  # ?xp_<feature>=treatment (staff only)
 
 
 @dataclass(frozen=True)
@@ -40,20 +43,29 @@ class VariantSpec:
     weight: float
     is_control: bool
     config: dict[str, Any]
+    prompt_ref: str = ""  # "name@number": the prompt version pinned when the experiment started
 
 
 @dataclass(frozen=True)
 class ExperimentSpec:
-    """An experiment as ``variant_for`` needs it: plain data, cheap to cache."""
+    """A feature's current experiment as ``variant_for`` needs it: plain data, cheap to cache.
+
+    The current experiment of a feature is the iteration that runs or is paused, else the latest
+    concluded one, else the newest draft. ``default`` is what everyone outside a running
+    experiment gets: the variant the feature's latest concluded iteration shipped (its control
+    when it shipped nothing); None before any iteration was concluded.
+    """
 
     id: int
     key: str
+    feature: str
     status: str
     unit_type: str
     seed: str
     coverage: float
     variants: tuple[VariantSpec, ...]
-    shipped_variant_id: int | None = None
+    prompt_name: str = ""
+    default: VariantSpec | None = None
 
     @property
     def control(self) -> VariantSpec:
@@ -74,15 +86,23 @@ class ExperimentSpec:
 
 @dataclass(frozen=True)
 class Assignment:
-    """The answer of ``variant_for``: which variant, what it changes, and whether it counts."""
+    """The answer of ``variant_for``: which variant, what it changes, and whether it counts.
+
+    ``prompt_ref`` is the prompt version to serve, for a feature whose experiments compare
+    prompts: a running experiment's pinned version (``name@number``) for its units, the prompt's
+    bare name (its ``production`` label) for everyone else. Serve it rather than a label from
+    ``config``: labels move, and a unit must get what its variant was pinned to.
+    """
 
     experiment_key: str
     variant_key: str
     config: dict[str, Any] = field(default_factory=dict)
     is_control: bool = True
     in_experiment: bool = False  # the unit is part of the running experiment (exposure recorded)
-    forced: bool = False  # a staff member chose this variant with ?xp_<key>=<variant>
-    live: bool = False  # the experiment runs or is concluded (a draft or paused one is not)
+    forced: bool = False  # a staff member chose this variant with ?xp_<feature>=<variant>
+    live: bool = False  # an experiment of the feature decides (a flag then follows it)
+    feature: str = ""
+    prompt_ref: str = ""
 
     def __getitem__(self, name: str) -> Any:
         return self.config[name]
@@ -94,123 +114,190 @@ class Assignment:
 # --- Reading experiments ------------------------------------------------------------------------
 
 
-def _spec_cache_key(key: str) -> str:
-    return f"experiments:spec:{key}"
+def _spec_cache_key(feature: str) -> str:
+    return f"experiments:feature:{feature}"
 
 
-def _exposed_cache_key(experiment_key: str, unit_id: str) -> str:
+def _exposed_cache_key(feature: str, unit_id: str) -> str:
     """Where the cache remembers that a unit's exposure is written; the value is the
-    experiment's id, so a deleted and re-created experiment does not inherit it."""
-    return f"experiments:exposed:{experiment_key}:{unit_id}"
+    experiment's id, so the next iteration (or a re-created experiment) does not inherit it."""
+    return f"experiments:exposed:{feature}:{unit_id}"
 
 
-def load_spec(key: str, cached: Any = None) -> ExperimentSpec | None:
-    """The experiment ``key`` as ``variant_for`` needs it (``cached``: what the cache already
-    gave for it, if the caller read it)."""
-    cache_key = _spec_cache_key(key)
+def load_spec(feature: str, cached: Any = None) -> ExperimentSpec | None:
+    """The current experiment of ``feature`` as ``variant_for`` needs it (``cached``: what the
+    cache already gave for it, if the caller read it)."""
+    cache_key = _spec_cache_key(feature)
     spec = cached if cached is not None else cache.get(cache_key)
     if spec is None:
-        experiment = Experiment.objects.filter(key=key).first()
-        spec = _build_spec(experiment) if experiment else False  # cache misses too
+        spec = _build_spec(feature) or False  # cache misses too
         cache.set(cache_key, spec, SPEC_CACHE_SECONDS)
     return spec or None
 
 
-def _build_spec(experiment: Experiment) -> ExperimentSpec | bool:
-    variants = tuple(
-        VariantSpec(v.pk, v.key, v.name, v.weight, v.is_control, dict(v.config))
-        for v in experiment.variants.order_by("position", "id")
+def current_experiment(iterations: list[Experiment]) -> Experiment | None:
+    """The iteration that decides for a feature: the live one, else the latest concluded one,
+    else the newest draft."""
+
+    def rank(experiment: Experiment) -> tuple[int, int, int]:
+        concluded = experiment.status == Experiment.Status.CONCLUDED
+        order = 0 if experiment.is_live else 1 if concluded else 2
+        return (order, -experiment.iteration, -experiment.pk)
+
+    return min(iterations, key=rank, default=None)
+
+
+def _build_spec(feature: str) -> ExperimentSpec | None:
+    iterations = list(
+        Experiment.objects.on_feature(feature).prefetch_related(
+            Prefetch(
+                "variants",
+                Variant.objects.select_related("prompt_version__prompt").order_by("position", "id"),
+            )
+        )
     )
+    experiment = current_experiment(iterations)
+    if experiment is None:
+        return None
+    variants = tuple(_variant_spec(v) for v in experiment.variants.all())
     if not variants:
-        return False
+        return None
+    concluded = [e for e in iterations if e.status == Experiment.Status.CONCLUDED]
+    last = max(concluded, key=lambda e: (e.iteration, e.pk), default=None)
+    default = None
+    if last is not None:
+        shipped = next(
+            (v for v in last.variants.all() if v.pk == last.shipped_variant_id),
+            next((v for v in last.variants.all() if v.is_control), None),
+        )
+        default = _variant_spec(shipped) if shipped else None
     return ExperimentSpec(
         id=experiment.pk,
         key=experiment.key,
+        feature=feature,
         status=experiment.status,
         unit_type=experiment.unit_type,
         seed=experiment.hash_seed,
         coverage=experiment.coverage,
         variants=variants,
-        shipped_variant_id=experiment.shipped_variant_id,
+        prompt_name=experiment.prompt_name,
+        default=default,
     )
+
+
+def _variant_spec(variant: Variant) -> VariantSpec:
+    pinned = variant.prompt_version
+    return VariantSpec(
+        variant.pk,
+        variant.key,
+        variant.name,
+        variant.weight,
+        variant.is_control,
+        dict(variant.config) if isinstance(variant.config, dict) else {},
+        prompt_ref=f"{pinned.prompt.name}@{pinned.number}" if pinned else "",
+    )
+
+
+def forget_feature(feature: str) -> None:
+    """Make the next ``variant_for`` of ``feature`` read the database."""
+    cache.delete(_spec_cache_key(feature))
 
 
 @receiver([post_save, post_delete], sender=Experiment)
 @receiver([post_save, post_delete], sender=Variant)
 def _forget_cached_spec(sender, instance, **kwargs) -> None:
     experiment = instance if isinstance(instance, Experiment) else instance.experiment
-    cache.delete(_spec_cache_key(experiment.key))
-    if isinstance(instance, Experiment) and instance.pk:
-        for flag in instance.flags.all():  # waffle's cached flags carry the experiment's key
-            flag.flush()
+    forget_feature(experiment.feature)
 
 
 # --- Deciding -----------------------------------------------------------------------------------
 
 
-def variant_for(request: HttpRequest, experiment_key: str) -> Assignment:
-    """Decide this request's variant of an experiment, recording the unit's first exposure.
+def variant_for(request: HttpRequest, feature: str) -> Assignment:
+    """Decide this request's variant of the experiment running on ``feature``, recording the
+    unit's first exposure. Call it where the variant changes what the person sees.
 
     - running: the unit's hashed variant; the first call per unit writes its ``Exposure``;
-    - draft, paused, or a unit outside the coverage or without an id: control, nothing recorded;
-    - concluded: the shipped variant (control when none was shipped), nothing recorded;
-    - staff can force any variant with ``?xp_<key>=<variant key>``; nothing is recorded.
-    A missing experiment is logged and answered with an empty control, so a typo never 500s.
+    - a unit outside the coverage, a request without a unit id (an anonymous user; a visitor
+      whose browser has not sent its cookie back yet) or from a known bot, and every unit while
+      no experiment runs on the feature: the default, nothing recorded. The default is what the
+      feature's latest concluded iteration shipped, else the control; its prompt is the
+      ``production`` label, so a label move (ship, rollback) is what these units get;
+    - staff can force any variant with ``?xp_<feature>=<variant key>``; nothing is recorded.
+    A feature without experiments is logged and answered with an empty control, so a typo never
+    500s.
     """
     memo: dict[str, Assignment] = request.__dict__.setdefault("_experiment_assignments", {})
-    if experiment_key in memo:
-        return memo[experiment_key]
+    if feature in memo:
+        return memo[feature]
     # One cache round trip: the experiment, and whether this person's exposure is written (under
     # each unit id the request has, since which one counts is in the experiment).
     unit_ids = {user_unit_id(request), visitor_unit_id(request)} - {""}
-    exposed_keys = {unit_id: _exposed_cache_key(experiment_key, unit_id) for unit_id in unit_ids}
-    found = cache.get_many([_spec_cache_key(experiment_key), *exposed_keys.values()])
-    spec = load_spec(experiment_key, cached=found.get(_spec_cache_key(experiment_key)))
+    exposed_keys = {unit_id: _exposed_cache_key(feature, unit_id) for unit_id in unit_ids}
+    found = cache.get_many([_spec_cache_key(feature), *exposed_keys.values()])
+    spec = load_spec(feature, cached=found.get(_spec_cache_key(feature)))
     if spec is None:
-        logger.warning("variant_for: no experiment %r with variants", experiment_key)
-        assignment = Assignment(experiment_key, "control")
+        logger.warning("variant_for: no experiment with variants on feature %r", feature)
+        assignment = Assignment(feature, "control", feature=feature)
     else:
         exposed = {unit_id for unit_id, key in exposed_keys.items() if found.get(key) == spec.id}
         assignment = _decide(request, spec, exposed)
-    memo[experiment_key] = assignment
+    memo[feature] = assignment
     return assignment
 
 
-def live_variant_for(request: HttpRequest, experiment_key: str) -> Assignment | None:
-    """``variant_for``, or None while the experiment is a draft or paused (a flag linked to it
-    then answers from its own settings)."""
-    assignment = variant_for(request, experiment_key)
+def live_variant_for(request: HttpRequest, feature: str) -> Assignment | None:
+    """``variant_for``, or None while no experiment of the feature decides anything: only
+    drafts, or a paused first iteration (a flag then answers from its own settings)."""
+    assignment = variant_for(request, feature)
     return assignment if assignment.live else None
 
 
 def _decide(request: HttpRequest, spec: ExperimentSpec, exposed: set[str]) -> Assignment:
     forced = _forced_variant(request, spec)
     if forced is not None:
-        return _answer(spec, forced, in_experiment=False, forced=True)
-    if spec.status == Experiment.Status.CONCLUDED:
-        shipped = next((v for v in spec.variants if v.id == spec.shipped_variant_id), spec.control)
-        return _answer(spec, shipped, in_experiment=False)
-    if spec.status != Experiment.Status.RUNNING:
-        return _answer(spec, spec.control, in_experiment=False)
-    unit_id = unit_id_for(request, spec.unit_type)
-    variant = spec.assign(unit_id) if unit_id else None
-    if variant is None:
-        return _answer(spec, spec.control, in_experiment=False)
-    if unit_id not in exposed:  # variant_for has read the cache's mark already
-        _write_exposure(spec, variant, unit_id)
-    return _answer(spec, variant, in_experiment=True)
+        return _answer(
+            spec, forced, live=True, forced=True, prompt_ref=_forced_prompt(spec, forced)
+        )
+    if spec.status == Experiment.Status.RUNNING:
+        unit_id = counted_unit_id(request, spec.unit_type)
+        variant = spec.assign(unit_id) if unit_id else None
+        if variant is not None:
+            if unit_id not in exposed:  # variant_for has read the cache's mark already
+                _write_exposure(spec, variant, unit_id)
+            return _answer(
+                spec, variant, live=True, in_experiment=True, prompt_ref=variant.prompt_ref
+            )
+    # Outside a running experiment: what the feature shipped, on the production prompt.
+    live = spec.default is not None or spec.status == Experiment.Status.RUNNING
+    return _answer(spec, spec.default or spec.control, live=live, prompt_ref=spec.prompt_name)
 
 
 def _forced_variant(request: HttpRequest, spec: ExperimentSpec) -> VariantSpec | None:
-    wanted = request.GET.get(FORCE_PARAM_PREFIX + spec.key) if hasattr(request, "GET") else None
+    wanted = request.GET.get(FORCE_PARAM_PREFIX + spec.feature) if hasattr(request, "GET") else None
     user = getattr(request, "user", None)
     if not wanted or user is None or not user.is_staff:
         return None
     return spec.variant(wanted)
 
 
+def _forced_prompt(spec: ExperimentSpec, variant: VariantSpec) -> str:
+    """A forced variant's prompt: its pinned version, or (before the experiment started, for QA)
+    the version its label points at now."""
+    label = variant.config.get("prompt_label")
+    if variant.prompt_ref or not spec.prompt_name:
+        return variant.prompt_ref
+    return f"{spec.prompt_name}:{label}" if label else spec.prompt_name
+
+
 def _answer(
-    spec: ExperimentSpec, variant: VariantSpec, *, in_experiment: bool, forced: bool = False
+    spec: ExperimentSpec,
+    variant: VariantSpec,
+    *,
+    live: bool,
+    prompt_ref: str,
+    in_experiment: bool = False,
+    forced: bool = False,
 ) -> Assignment:
     return Assignment(
         experiment_key=spec.key,
@@ -219,7 +306,9 @@ def _answer(
         is_control=variant.is_control,
         in_experiment=in_experiment,
         forced=forced,
-        live=spec.status in (Experiment.Status.RUNNING, Experiment.Status.CONCLUDED),
+        live=live,
+        feature=spec.feature,
+        prompt_ref=prompt_ref,
     )
 
 
@@ -232,7 +321,7 @@ def record_exposure(
     simulated: bool = False,
 ) -> None:
     """Write the unit's first exposure; later calls are no-ops (cache first, then a unique key)."""
-    if cache.get(_exposed_cache_key(spec.key, unit_id)) == spec.id:
+    if cache.get(_exposed_cache_key(spec.feature, unit_id)) == spec.id:
         return
     _write_exposure(spec, variant, unit_id, when=when, simulated=simulated)
 
@@ -257,7 +346,14 @@ def _write_exposure(
         ],
         ignore_conflicts=True,  # a concurrent first request already wrote it: the first one wins
     )
-    cache.set(_exposed_cache_key(spec.key, unit_id), spec.id, EXPOSED_CACHE_SECONDS)
+    cache.set(_exposed_cache_key(spec.feature, unit_id), spec.id, EXPOSED_CACHE_SECONDS)
+
+
+def forget_exposures(feature: str, unit_ids: list[str]) -> None:
+    """Drop the cache's "exposure written" marks of these units (their exposures were deleted)."""
+    keys = [_exposed_cache_key(feature, unit_id) for unit_id in unit_ids]
+    for start in range(0, len(keys), 1000):
+        cache.delete_many(keys[start : start + 1000])
 
 
 # --- Recording events ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ per thing a person did. ``experiments`` knows nothing about listings: the market
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,6 +62,13 @@ class ExperimentQuerySet(models.QuerySet["Experiment"]):
     def running(self) -> ExperimentQuerySet:
         return self.filter(status=Experiment.Status.RUNNING)
 
+    def live(self) -> ExperimentQuerySet:
+        """Running or paused: started and not concluded, so it holds its feature."""
+        return self.filter(status__in=Experiment.LIVE_STATUSES)
+
+    def on_feature(self, feature: str) -> ExperimentQuerySet:
+        return self.filter(feature=feature)
+
 
 class Experiment(models.Model):
     class Status(models.TextChoices):
@@ -75,7 +83,20 @@ class Experiment(models.Model):
         INCONCLUSIVE = "inconclusive", "Inconclusive: stop without shipping"
 
     key = models.SlugField(
-        max_length=60, unique=True, help_text="Used in code: variant_for(request, key)."
+        max_length=60,
+        unique=True,
+        help_text="This iteration's own name: in URLs, the simulator and the results' history.",
+    )
+    feature = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text=(
+            "What code asks for: variant_for(request, feature). Every iteration of a test shares "
+            "it, and at most one runs at a time. Empty: the key."
+        ),
+    )
+    iteration = models.PositiveSmallIntegerField(
+        default=1, editable=False, help_text="1 for a feature's first experiment, then 2, 3…"
     )
     name = models.CharField(max_length=120)
     hypothesis = models.TextField(
@@ -135,11 +156,32 @@ class Experiment(models.Model):
 
     objects = ExperimentQuerySet.as_manager()
 
+    LIVE_STATUSES = (Status.RUNNING, Status.PAUSED)
+
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # The database's word on "no other running experiment on the same feature": two
+            # Start clicks at once cannot both win.
+            models.UniqueConstraint(
+                fields=["feature"],
+                condition=Q(status__in=["running", "paused"]),
+                name="one_live_experiment_per_feature",
+            ),
+            models.UniqueConstraint(
+                fields=["feature", "iteration"], name="one_iteration_number_per_feature"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name if self.iteration == 1 else f"{self.name} (iteration {self.iteration})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.feature:
+            self.feature = self.key
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "feature"}
+        super().save(*args, **kwargs)
 
     @property
     def hash_seed(self) -> str:
@@ -148,6 +190,10 @@ class Experiment(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status == self.Status.RUNNING
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
 
 
 def validate_weights(weights: list[float]) -> None:
@@ -180,6 +226,18 @@ class Variant(models.Model):
         blank=True,
         help_text='What the variant changes: {"enabled": true}, {"prompt_label": "candidate"}…',
     )
+    prompt_version = models.ForeignKey(
+        "llm.PromptVersion",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=(
+            "The version its prompt label pointed at when the experiment started: what its units "
+            "get until the end, however the label moves."
+        ),
+    )
 
     class Meta:
         ordering = ["experiment", "position", "id"]
@@ -196,6 +254,29 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.experiment.key}:{self.key}"
+
+
+class Pause(models.Model):
+    """A time an experiment was paused. Nobody is exposed then, and the analysis leaves out what
+    units did between ``paused_at`` and ``resumed_at`` (still open: until the window's end), since
+    they were all served the default meanwhile, whatever their variant."""
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="pauses")
+    paused_at = models.DateTimeField()
+    resumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["experiment", "paused_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["experiment"],
+                condition=Q(resumed_at__isnull=True),
+                name="one_open_pause_per_experiment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.experiment.key} paused at {self.paused_at:%Y-%m-%d %H:%M}"
 
 
 class Exposure(models.Model):
@@ -333,19 +414,17 @@ class Flag(AbstractUserFlag):
 
     Everything waffle does still works (``{% flag %}``, ``flag_is_active``, the admin), with two
     changes: a percent rollout is deterministic per unit (a hash, as for experiments, not
-    waffle's random draw and cookie), and a flag linked to an experiment answers with the unit's
-    variant while the experiment runs, recording the exposure.
+    waffle's random draw and cookie), and a flag that names an experiment feature answers with the
+    unit's variant of whichever iteration runs on it (recording the exposure), or with what the
+    last concluded iteration shipped.
     """
 
-    experiment = models.ForeignKey(
-        Experiment,
-        null=True,
+    feature = models.SlugField(
+        max_length=60,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="flags",
         help_text=(
-            "While this experiment runs (or after it is concluded), the flag is on for units "
-            'whose variant config has "enabled": true.'
+            "An experiment feature: while one of its experiments runs (or after one is "
+            'concluded), the flag is on for units whose variant config has "enabled": true.'
         ),
     )
 
@@ -354,18 +433,11 @@ class Flag(AbstractUserFlag):
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
 
-    @classmethod
-    def get_from_db(cls, name: str) -> Flag:
-        """The flag with its experiment, so the copy waffle caches knows the experiment's key."""
-        # (django-stubs cannot see the fields of a swappable model)
-        return Flag.objects.select_related("experiment").get(name=name)  # type: ignore[misc]
-
     def is_active(self, request, read_only: bool = False) -> bool | None:
-        if self.pk and self.experiment_id:
+        if self.pk and self.feature:
             from .api import live_variant_for
 
-            assert self.experiment is not None
-            assignment = live_variant_for(request, self.experiment.key)
+            assignment = live_variant_for(request, self.feature)
             if assignment is not None:
                 return bool(assignment.config.get("enabled", not assignment.is_control))
         return super().is_active(request, read_only=read_only)

@@ -1,5 +1,10 @@
-"""Writes to experiments: starting, pausing, concluding, auditing changes that reshuffle units,
-and refreshing results."""
+"""Writes to experiments: starting, pausing, concluding, iterating, auditing changes that
+reshuffle units, and refreshing results.
+
+An experiment's status changes only here (the admin's forms show it read-only): each change is a
+transaction that locks the experiment's row, checks the status it finds, and records itself in
+the experiment's history.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from llm import PromptRefError
-from llm.models import PromptLabel
+from llm.models import PromptVersion
+from llm.registry import resolve_prompt
 from llm.services import move_label
 
 from .analysis import sufficient_stats
@@ -20,6 +27,7 @@ from .models import (
     Experiment,
     ExperimentChange,
     Metric,
+    Pause,
     ResultSnapshot,
     Variant,
     validate_weights,
@@ -35,8 +43,9 @@ DAY_SETTLES_AFTER = timedelta(minutes=10)
 PRODUCTION_LABEL = "production"
 
 
-def check_ready_to_run(experiment: Experiment) -> None:
-    """Raise ``ValidationError`` listing everything that stops ``experiment`` from running."""
+def check_ready_to_run(experiment: Experiment) -> dict[int, PromptVersion]:
+    """Raise ``ValidationError`` listing everything that stops ``experiment`` from running;
+    otherwise return the prompt version each variant would be pinned to (by variant id)."""
     variants = list(experiment.variants.all())
     problems = []
     if len(variants) < 2:
@@ -49,28 +58,181 @@ def check_ready_to_run(experiment: Experiment) -> None:
         problems.extend(error.messages)
     if experiment.primary_metric_id is None:
         problems.append("Choose a primary metric: it is what the experiment decides on.")
+    other = (
+        Experiment.objects.live().on_feature(experiment.feature).exclude(pk=experiment.pk).first()
+    )
+    if other is not None:
+        problems.append(
+            f"“{other}” ({other.get_status_display().lower()}) holds the feature "
+            f"{experiment.feature!r}: conclude it before starting another experiment on it."
+        )
+    pins, pin_problems = _resolve_prompt_labels(experiment, variants)
+    problems += pin_problems
     if problems:
         raise ValidationError(problems)
+    return pins
+
+
+def _resolve_prompt_labels(
+    experiment: Experiment, variants: list[Variant]
+) -> tuple[dict[int, PromptVersion], list[str]]:
+    """The version each variant's prompt label points at now, and what stops that."""
+    labelled = [v for v in variants if isinstance(v.config, dict) and v.config.get("prompt_label")]
+    if not experiment.prompt_name:
+        if labelled:
+            return {}, [
+                f"Variant {labelled[0].key!r} names a prompt label, but the experiment names no "
+                "prompt: set its prompt name."
+            ]
+        return {}, []
+    pins: dict[int, PromptVersion] = {}
+    problems = []
+    for variant in variants:
+        label = (variant.config or {}).get("prompt_label") or PRODUCTION_LABEL
+        try:
+            pins[variant.pk] = resolve_prompt(f"{experiment.prompt_name}:{label}")
+        except PromptRefError as error:
+            problems.append(f"Variant {variant.key!r} cannot be pinned: {error}.")
+    if not problems and len({version.pk for version in pins.values()}) < len(pins):
+        same = ", ".join(f"{v.key} → {pins[v.pk]}" for v in variants)
+        problems.append(
+            f"Its variants would serve the same prompt version ({same}): point the label of the "
+            "version to test at it first (sync_prompts --label candidate, or move_label)."
+        )
+    return pins, problems
 
 
 @transaction.atomic
 def start_experiment(experiment: Experiment, *, user=None) -> None:
-    """Start (or resume) an experiment. The first start sets ``started_at``."""
-    if experiment.status == Experiment.Status.CONCLUDED:
-        raise ValidationError("A concluded experiment cannot run again; create a new one.")
-    check_ready_to_run(experiment)
-    experiment.status = Experiment.Status.RUNNING
-    experiment.started_at = experiment.started_at or timezone.now()
-    experiment.save(update_fields=["status", "started_at", "updated_at"])
+    """Start a draft, or resume a paused experiment.
+
+    The first start runs every readiness check and pins each variant's prompt label to the version
+    it points at now: until the experiment ends its units get exactly those versions, whatever
+    happens to the labels. A resume closes the pause; the pins stay.
+    """
+    locked = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if locked.status == Experiment.Status.CONCLUDED:
+        raise ValidationError(
+            "A concluded experiment does not run again: create its next iteration "
+            "(“Create the next iteration”), which keeps this one's results."
+        )
+    if locked.status == Experiment.Status.RUNNING:
+        raise ValidationError("It is running already.")
+    now = timezone.now()
+    if locked.status == Experiment.Status.PAUSED:
+        Pause.objects.filter(experiment=locked, resumed_at__isnull=True).update(resumed_at=now)
+        note = "Resumed."
+    else:
+        pins = check_ready_to_run(locked)
+        for variant in locked.variants.all():
+            variant.prompt_version = pins.get(variant.pk)
+            variant.save(update_fields=["prompt_version"])
+        locked.started_at = now
+        note = "Started." + "".join(
+            f" {variant.key} is pinned to {pins[variant.pk]}."
+            for variant in locked.variants.all()
+            if variant.pk in pins
+        )
+    locked.status = Experiment.Status.RUNNING
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["status", "started_at", "updated_at"])
+    except IntegrityError:  # another start on the same feature got there first
+        raise ValidationError(
+            f"Another experiment on the feature {locked.feature!r} has just started."
+        ) from None
+    _record(locked, note, user)
+    _copy_state(locked, experiment)
 
 
 @transaction.atomic
 def pause_experiment(experiment: Experiment, *, user=None) -> None:
-    """Pause a running experiment: everyone gets control and nothing is recorded until resumed."""
-    if experiment.status != Experiment.Status.RUNNING:
+    """Pause a running experiment: everyone gets the default and nothing is recorded until it
+    resumes, and the analysis leaves out what units do meanwhile."""
+    locked = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if locked.status != Experiment.Status.RUNNING:
         raise ValidationError("Only a running experiment can be paused.")
-    experiment.status = Experiment.Status.PAUSED
-    experiment.save(update_fields=["status", "updated_at"])
+    locked.status = Experiment.Status.PAUSED
+    locked.save(update_fields=["status", "updated_at"])
+    Pause.objects.create(experiment=locked, paused_at=timezone.now())
+    _record(locked, "Paused.", user)
+    _copy_state(locked, experiment)
+
+
+@transaction.atomic
+def create_next_iteration(experiment: Experiment, *, user=None) -> Experiment:
+    """A draft of the feature's next experiment, from its latest concluded one: same hypothesis,
+    metrics, settings and variants (with their prompt labels, pinned again when it starts), and a
+    new hash seed (its own key), so that nobody carries their old variant into it. The concluded
+    iteration and its results stay as they are."""
+    locked = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if locked.status != Experiment.Status.CONCLUDED:
+        raise ValidationError(
+            "Only a concluded experiment has a next iteration: conclude this one first."
+        )
+    newer = (
+        Experiment.objects.on_feature(locked.feature)
+        .filter(iteration__gt=locked.iteration)
+        .order_by("iteration")
+        .first()
+    )
+    if newer is not None:
+        raise ValidationError(f"Its next iteration exists already: “{newer}” ({newer.key}).")
+    number = locked.iteration + 1
+    key = _free_key(f"{locked.feature}-{number}")
+    following = Experiment.objects.create(
+        key=key,
+        feature=locked.feature,
+        iteration=number,
+        name=locked.name,
+        hypothesis=locked.hypothesis,
+        unit_type=locked.unit_type,
+        coverage=locked.coverage,
+        minimum_detectable_effect=locked.minimum_detectable_effect,
+        alpha=locked.alpha,
+        power=locked.power,
+        primary_metric=locked.primary_metric,
+        prompt_name=locked.prompt_name,
+    )
+    following.secondary_metrics.set(locked.secondary_metrics.all())
+    following.guardrail_metrics.set(locked.guardrail_metrics.all())
+    Variant.objects.bulk_create(
+        Variant(
+            experiment=following,
+            key=v.key,
+            name=v.name,
+            weight=v.weight,
+            is_control=v.is_control,
+            position=v.position,
+            config=v.config,
+        )
+        for v in locked.variants.all()
+    )
+    _record(locked, f"Next iteration created: {following.key}.", user)
+    return following
+
+
+def _free_key(wanted: str) -> str:
+    key, n = wanted[:60], 2
+    while Experiment.objects.filter(key=key).exists():
+        key, n = f"{wanted[:55]}-{n}", n + 1
+    return key
+
+
+def _record(experiment: Experiment, summary: str, user: Any) -> ExperimentChange:
+    return ExperimentChange.objects.create(
+        experiment=experiment,
+        changed_by=user if getattr(user, "is_authenticated", False) else None,
+        summary=summary,
+    )
+
+
+def _copy_state(source: Experiment, target: Experiment) -> None:
+    """Give the caller's instance the state the locked copy now has."""
+    if target is not source:
+        for name in ("status", "started_at", "ended_at", "decision", "shipped_variant_id"):
+            setattr(target, name, getattr(source, name))
+        target.decision_notes = source.decision_notes
 
 
 def record_reshuffle(experiment: Experiment, summary: str, *, user=None) -> ExperimentChange:
@@ -95,6 +257,7 @@ def refresh_results(
     """
     now = now or timezone.now()
     metrics = metrics_with_roles(experiment)
+    prefetch_related_objects([experiment], "pauses")  # one query for every window below
     if with_days:
         _store_missing_days(experiment, metrics, now)
     results = compute_results_for(experiment, metrics, as_of=now)
@@ -139,6 +302,7 @@ def _end_of(day: date, zone: tzinfo) -> datetime:
 
 def store_daily_results(experiment: Experiment, *, now: datetime | None = None) -> int:
     """Compute the daily points of the lift chart that are not stored yet; returns how many."""
+    prefetch_related_objects([experiment], "pauses")
     return _store_missing_days(experiment, metrics_with_roles(experiment), now or timezone.now())
 
 
@@ -207,34 +371,48 @@ def conclude_experiment(
     - ``ship``: ``shipped_variant`` (not the control) goes to everyone;
     - ``keep_control``: the control goes to everyone;
     - ``inconclusive``: stop without shipping: everyone gets the control.
-    ``variant_for`` then serves the shipped variant (or the control) and records no exposure. When
-    the variants differ by prompt label, shipping a treatment moves the prompt's production label
-    to the treatment's version in the same transaction. The final results are computed after
-    the commit.
+    ``variant_for`` then serves the shipped variant (or the control) and records no exposure.
+    Shipping a variant pinned to another prompt version than the control moves the prompt's
+    ``production`` label to that version, the one the experiment served, in the same transaction;
+    from then on everyone gets ``production``. The experiment's row is locked first, so of two
+    conclusions at once the second is refused. The final results are computed after the commit.
     """
-    if experiment.status not in (Experiment.Status.RUNNING, Experiment.Status.PAUSED):
+    locked = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if locked.status not in Experiment.LIVE_STATUSES:
+        last = locked.changes.filter(summary__startswith="Concluded").first()
+        by = f" by {last.changed_by}" if last and last.changed_by else ""
         raise ValidationError(
             f"Only a running or paused experiment can be concluded; this one is "
-            f"{experiment.get_status_display().lower()}."
+            f"{locked.get_status_display().lower()}"
+            + (
+                f" (concluded{by} at {timezone.localtime(locked.ended_at):%Y-%m-%d %H:%M})."
+                if locked.ended_at
+                else "."
+            )
         )
     if decision not in Experiment.Decision.values:
         raise ValidationError(f"Unknown decision {decision!r}.")
-    variants = list(experiment.variants.all())
+    variants = list(locked.variants.select_related("prompt_version__prompt"))
     control = next((v for v in variants if v.is_control), None)
     if control is None:
         raise ValidationError("The experiment has no control variant.")
     if shipped_variant is not None and shipped_variant.pk not in {v.pk for v in variants}:
         raise ValidationError(f"{shipped_variant} is not a variant of this experiment.")
-    shipped = _shipped_variant(Experiment.Decision(decision), shipped_variant, control)
-    # First, while the experiment is untouched: a label move that fails leaves nothing changed.
-    ship_winning_prompt_label(experiment, shipped, control, user=user)
+    shipped = _shipped_variant(
+        Experiment.Decision(decision),
+        next((v for v in variants if shipped_variant and v.pk == shipped_variant.pk), None),
+        control,
+    )
+    ship_tested_prompt_version(locked, shipped, control, user=user)
 
-    experiment.status = Experiment.Status.CONCLUDED
-    experiment.ended_at = timezone.now()
-    experiment.decision = decision
-    experiment.shipped_variant = shipped
-    experiment.decision_notes = notes
-    experiment.save(
+    now = timezone.now()
+    Pause.objects.filter(experiment=locked, resumed_at__isnull=True).update(resumed_at=now)
+    locked.status = Experiment.Status.CONCLUDED
+    locked.ended_at = now
+    locked.decision = decision
+    locked.shipped_variant = shipped
+    locked.decision_notes = notes
+    locked.save(
         update_fields=[
             "status",
             "ended_at",
@@ -244,18 +422,15 @@ def conclude_experiment(
             "updated_at",
         ]
     )
-    summary = f"Concluded: {experiment.get_decision_display()}"
+    summary = f"Concluded: {locked.get_decision_display()}"
     if shipped is not None:
         summary += f" (everyone now gets {shipped.key!r})"
-    ExperimentChange.objects.create(
-        experiment=experiment,
-        changed_by=user if getattr(user, "is_authenticated", False) else None,
-        summary=f"{summary}. {notes}".strip(),
-    )
+    _record(locked, f"{summary}. {notes}".strip(), user)
+    _copy_state(locked, experiment)
 
     from .tasks import refresh_experiment_results  # the task module imports this one
 
-    pk = experiment.pk
+    pk = locked.pk
     transaction.on_commit(lambda: refresh_experiment_results.delay(pk))
     return experiment
 
@@ -278,42 +453,24 @@ def _shipped_variant(
     return None
 
 
-def ship_winning_prompt_label(
+def ship_tested_prompt_version(
     experiment: Experiment, shipped: Variant | None, control: Variant, *, user: Any = None
 ) -> bool:
-    """When the shipped variant uses another prompt label than the control, move the prompt's
-    ``production`` label to the version the shipped variant's label points at.
-
-    Variants that compare prompt versions are configured as ``{"prompt_label": "candidate"}``
-    (a control without one runs on production). Returns whether a label move was made.
-    """
-    if shipped is None or shipped.is_control:
+    """When the shipped variant was pinned to another prompt version than the control, point the
+    prompt's ``production`` label at that pinned version: the one its units were served, not
+    wherever its label points today. Returns whether the label moved."""
+    if shipped is None or shipped.is_control or shipped.prompt_version_id is None:
         return False
-    winner_label = shipped.config.get("prompt_label")
-    control_label = control.config.get("prompt_label", PRODUCTION_LABEL)
-    if not winner_label or winner_label in (control_label, PRODUCTION_LABEL):
+    if shipped.prompt_version_id == control.prompt_version_id:
         return False
-    if not experiment.prompt_name:
-        raise ValidationError(
-            f"The shipped variant uses the prompt label {winner_label!r}, but the experiment "
-            "names no prompt: set its prompt name, then conclude again."
-        )
-    _move_production_label(
-        experiment.prompt_name,
-        winner_label,
-        user,
-        f"Shipped by experiment {experiment.key}: {shipped.key} ({winner_label}) won.",
+    version = shipped.prompt_version
+    assert version is not None
+    note = (
+        f"Shipped by experiment {experiment.key}: {shipped.key} "
+        f"({version}, pinned at its start) won."
     )
-    return True
-
-
-def _move_production_label(prompt_name: str, to_label: str, user: Any, note: str) -> None:
-    """Point ``prompt_name``'s production label at the version ``to_label`` points at, recording
-    the move with ``user`` and ``note`` as the llm app records every label move."""
-    label = PromptLabel.objects.filter(prompt__name=prompt_name, name=to_label).first()
-    if label is None:
-        raise ValidationError(f"The prompt {prompt_name!r} has no label {to_label!r} to ship.")
     try:
-        move_label(prompt_name, PRODUCTION_LABEL, label.version, user=user, note=note)
+        moved = move_label(version.prompt.name, PRODUCTION_LABEL, version, user=user, note=note)
     except PromptRefError as error:
         raise ValidationError(str(error)) from None
+    return moved is not None

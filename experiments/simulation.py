@@ -23,7 +23,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .api import ExperimentSpec, load_spec, record_event, record_exposure
+from .api import ExperimentSpec, forget_exposures, load_spec, record_event, record_exposure
 from .models import Event, Experiment, Exposure, Metric
 from .services import forget_results
 
@@ -79,8 +79,8 @@ def simulate(
 ) -> SimulationReport:
     """Drive ``plan.units`` synthetic units through the experiment. Deterministic for a seed."""
     experiment = plan.experiment
-    spec = load_spec(experiment.key)
-    if spec is None or experiment.status != Experiment.Status.RUNNING:
+    spec = load_spec(experiment.feature)
+    if spec is None or spec.id != experiment.pk or experiment.status != Experiment.Status.RUNNING:
         raise ValueError(f"Experiment {experiment.key!r} must be running to receive traffic.")
     metrics = experiment_metrics(experiment)
     unknown = (set(plan.effects) | set(plan.baselines)) - {m.key for m in metrics}
@@ -220,12 +220,17 @@ def _poisson(rng: random.Random, mean: float) -> int:
 @transaction.atomic
 def clear_simulated(experiment: Experiment) -> tuple[int, int]:
     """Delete exactly the simulated exposures and events of ``experiment``, with the daily results
-    and the snapshots that counted them."""
+    and the snapshots that counted them, and the cache's marks that their exposures are written
+    (or the same seed run again would find its units "exposed" and write nothing)."""
     forget_results(experiment, simulated_snapshots=True)
     prefix = unit_prefix(experiment)
-    exposures, _ = Exposure.objects.filter(
+    simulated = Exposure.objects.filter(
         experiment=experiment, is_simulated=True, unit_id__startswith=prefix
-    ).delete()
+    )
+    unit_ids = list(simulated.values_list("unit_id", flat=True))
+    exposures, _ = simulated.delete()
+    # Now, not on commit: a mark is only a shortcut, and one missing costs an idempotent insert.
+    forget_exposures(experiment.feature, unit_ids)
     column = "user_id" if experiment.unit_type == "user" else "visitor_id"
     events, _ = Event.objects.filter(
         is_simulated=True, **{f"{column}__startswith": prefix}

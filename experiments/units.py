@@ -3,10 +3,16 @@
 ``visitor``: a random id in a signed first-party cookie that ``VisitorMiddleware`` gives every
 browser for a year, so it survives logging in and out. ``user``: the account id, so it follows a
 person across browsers. Each experiment says which one it uses.
+
+Not every request is a unit (``counted_unit_id``). A visitor id counts once the browser has sent
+its cookie back: a client that keeps no cookies (most bots, load tests, link previews) would
+otherwise be a new unit on every request. And a request from a known bot is nobody's unit.
+Those requests get the default and are never exposed (docs/experiment-results.md).
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.http import HttpRequest, HttpResponse
@@ -27,9 +33,34 @@ def user_unit_id(request: HttpRequest) -> str:
     return ""
 
 
+# Crawlers, link previews, monitors and HTTP libraries name themselves in the User-Agent.
+# Headless browsers count too: people do not browse with them (the browser tests set a usual one).
+KNOWN_BOT = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|scrap|archiver|curl/|wget/|httpie|python-|python/|aiohttp|"
+    r"httpx|go-http-client|java/|okhttp|libwww|node-fetch|axios/|facebookexternalhit|embedly|"
+    r"preview|monitor|pingdom|uptime|lighthouse|pagespeed|headless|phantomjs|wrk/|apachebench|locust",
+    re.IGNORECASE,
+)
+
+
+def is_known_bot(request: HttpRequest) -> bool:
+    return bool(KNOWN_BOT.search(request.META.get("HTTP_USER_AGENT", "")))
+
+
 def unit_id_for(request: HttpRequest, unit_type: str) -> str:
     """The request's id for ``unit_type``, or "" when it has none (an anonymous user)."""
     return user_unit_id(request) if unit_type == "user" else visitor_unit_id(request)
+
+
+def counted_unit_id(request: HttpRequest, unit_type: str) -> str:
+    """The id under which this request takes part in experiments of ``unit_type``, or "" when it
+    takes part in none: an anonymous user, a visitor id minted for this very request (its browser
+    has not shown it keeps cookies), a known bot."""
+    if is_known_bot(request):
+        return ""
+    if unit_type == "visitor" and getattr(request, "visitor_is_new", False):
+        return ""
+    return unit_id_for(request, unit_type)
 
 
 class VisitorMiddleware:
@@ -48,6 +79,7 @@ class VisitorMiddleware:
         if is_new:
             visitor_id = uuid.uuid4().hex
         request.visitor_id = visitor_id  # type: ignore[attr-defined]
+        request.visitor_is_new = is_new  # type: ignore[attr-defined]
         response = self.get_response(request)
         if is_new:
             response.set_signed_cookie(

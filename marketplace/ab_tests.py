@@ -14,7 +14,8 @@ from experiments.api import load_spec
 from experiments.models import Experiment, Flag, Metric, UnitType, Variant
 from experiments.services import start_experiment
 
-# Experiment keys, as the views ask for them.
+# Experiment features, as the views ask for them (variant_for(request, FEATURE)). The first
+# experiment on each has the feature's name as its key; the admin starts later iterations.
 AI_LISTING_ASSISTANT = "ai_listing_assistant"
 LISTING_PROMPT_VERSION = "listing_prompt_version"
 AI_SEARCH = "ai_search"
@@ -240,7 +241,7 @@ def create_missing_experiments(sender=None, using: str = "default", **kwargs) ->
             Flag.objects.using(using).get_or_create(
                 name=definition.flag,
                 defaults={
-                    "experiment": experiment,
+                    "feature": definition.key,
                     "superusers": False,
                     "note": f"Follows the {definition.key} experiment while it runs.",
                 },
@@ -265,6 +266,6 @@ def start_demo_experiments() -> list[Experiment]:
 
 def assistant_group(user_id: int) -> str:
     """The variant key a user gets in the assistant experiment, without recording anything."""
-    spec = load_spec(AI_LISTING_ASSISTANT)
+    spec = load_spec(AI_LISTING_ASSISTANT)  # the feature's current experiment
     variant = spec.assign(str(user_id)) if spec else None
     return variant.key if variant else "control"

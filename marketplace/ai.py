@@ -29,6 +29,7 @@ from django.utils.functional import cached_property
 import llm
 from llm.models import LLMCall, PromptVersion
 
+from .ab_tests import LISTING_ASSISTANT_PROMPT
 from .models import Category, Listing, attribute_text
 
 CITIES_CACHE_SECONDS = 600
@@ -214,14 +215,16 @@ class Suggestion:
 
 
 def suggest_listing(
-    text: str, *, prompt_label: str = "production", context: dict | None = None
+    text: str, *, prompt_ref: str = LISTING_ASSISTANT_PROMPT, context: dict | None = None
 ) -> Suggestion:
-    """Ask the listing assistant (the given label of its prompt) about a seller's rough text.
+    """Ask the listing assistant about a seller's rough text, with the prompt version
+    ``prompt_ref`` names (by default the ``production`` label).
 
-    Raises ``llm.LLMError`` when the model fails; the caller shows a friendly message.
+    Raises ``llm.LLMError`` when the model fails, and ``llm.PromptRefError`` when the reference
+    names no version; the caller shows a friendly message.
     """
     result = llm.run(
-        f"listing_assistant:{prompt_label}",
+        prompt_ref,
         {"text": text, "categories": category_options()},
         purpose="assistant",
         context=context or {},

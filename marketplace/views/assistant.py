@@ -12,6 +12,7 @@ from waffle import flag_is_active
 
 import llm
 from experiments.api import track, variant_for
+from llm.models import PRODUCTION
 
 from .. import ab_tests, ai, ratelimit, services
 from ..models import AssistantSuggestion
@@ -35,9 +36,18 @@ def assistant_enabled(request: HttpRequest) -> bool:
     return bool(flag_is_active(request, ab_tests.AI_LISTING_ASSISTANT))
 
 
-def prompt_label_for(request: HttpRequest) -> str:
-    """Which label of the assistant's prompt answers this seller (``listing_prompt_version``)."""
-    return variant_for(request, ab_tests.LISTING_PROMPT_VERSION).get("prompt_label", "production")
+def assistant_prompt_for(request: HttpRequest) -> tuple[str, str]:
+    """The version of the assistant's prompt that answers this seller, and under which label.
+
+    The prompt experiment's feature decides: a seller in a running iteration gets the version
+    their variant was pinned to at its start; everyone else gets ``production``, so shipping and
+    rolling back (label moves) are what sellers get. Returns ``(prompt reference, label)``.
+    """
+    assignment = variant_for(request, ab_tests.LISTING_PROMPT_VERSION)
+    if assignment.in_experiment or assignment.forced:
+        label = assignment.get("prompt_label", PRODUCTION)
+        return assignment.prompt_ref or ab_tests.LISTING_ASSISTANT_PROMPT, label
+    return ab_tests.LISTING_ASSISTANT_PROMPT, PRODUCTION
 
 
 @login_required
@@ -61,19 +71,33 @@ def assistant_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         return render(request, "marketplace/_assistant_result.html", context)
 
-    label = prompt_label_for(request)
-    track(request, ab_tests.AI_SUGGESTION_REQUESTED, prompt_label=label)
+    prompt_ref, label = assistant_prompt_for(request)
     try:
         suggestion = ai.suggest_listing(
-            text, prompt_label=label, context={"experiment_label": label}
+            text, prompt_ref=prompt_ref, context={"experiment_label": label}
         )
+    except llm.PromptRefError as error:
+        # A configuration fault (a prompt not synced), not the seller's: nothing was asked.
+        log.error("Listing assistant has no prompt %r: %s", prompt_ref, error)
+        context["problem"] = (
+            "The assistant is not available right now. Your text is still here: fill in the "
+            "form yourself, or try again later."
+        )
+        return render(request, "marketplace/_assistant_result.html", context)
     except llm.LLMError as error:
         log.warning("Listing assistant failed for user %s: %s", request.user.pk, error.message)
+        track(request, ab_tests.AI_SUGGESTION_REQUESTED, prompt=prompt_ref, answered=False)
         context["problem"] = (
             f"{FAILURE_MESSAGES.get(error.status, 'The assistant could not answer.')} "
             "Your text is still here: try again, or fill in the form yourself."
         )
         return render(request, "marketplace/_assistant_result.html", context)
+    track(
+        request,
+        ab_tests.AI_SUGGESTION_REQUESTED,
+        prompt=str(suggestion.prompt_version),
+        answered=True,
+    )
     record = services.record_suggestion(request.user, text, suggestion, prompt_label=label)
     context.update({"suggestion": suggestion, "record": record})
     return render(request, "marketplace/_assistant_result.html", context)

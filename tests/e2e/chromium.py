@@ -23,6 +23,18 @@ LAUNCH_ARGS = [
 ]
 
 
+def person_user_agent(version: str) -> str:
+    """The User-Agent of a person's desktop Chrome of this ``version``.
+
+    Headless Chromium says "HeadlessChrome", which experiments take for a bot (no variant, no
+    exposure; experiments/units.py); the browser tests and screenshots play people.
+    """
+    return (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{version} Safari/537.36"
+    )
+
+
 def find_chromium() -> str | None:
     """The Chromium binary to launch (``CHROMIUM_PATH``: a path or a name on PATH), if any."""
     return shutil.which(os.environ.get("CHROMIUM_PATH", DEFAULT_CHROMIUM))

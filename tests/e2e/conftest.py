@@ -18,7 +18,12 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.e2e.chromium import LAUNCH_ARGS, find_chromium, missing_chromium_message
+from tests.e2e.chromium import (
+    LAUNCH_ARGS,
+    find_chromium,
+    missing_chromium_message,
+    person_user_agent,
+)
 
 E2E_DIR = Path(__file__).resolve().parent
 # Where a failing test leaves a screenshot of each of its pages (git-ignored).
@@ -108,7 +113,11 @@ def new_page(
         dialog.dismiss()
 
     def open_page(**context_options: Any) -> Page:
-        options = {"viewport": DESKTOP, **context_options}
+        options = {
+            "viewport": DESKTOP,
+            "user_agent": person_user_agent(browser.version),
+            **context_options,
+        }
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         context.on(

@@ -20,8 +20,8 @@ def change_form_data(experiment: Experiment, **overrides) -> dict:
     data = {
         "key": experiment.key,
         "name": experiment.name,
+        "feature": experiment.feature,
         "hypothesis": experiment.hypothesis,
-        "status": experiment.status,
         "unit_type": experiment.unit_type,
         "seed": experiment.seed,
         "coverage": experiment.coverage,
@@ -158,21 +158,99 @@ def test_admin_pages_render_for_staff_and_refuse_others(client, staff_client, ur
     assert client.get(url).status_code == 302  # to the admin login
 
 
-def test_the_change_form_refuses_to_conclude_behind_the_decisions_back(staff_client):
-    experiment = ExperimentFactory()
-    response = post_change(staff_client, experiment, status="concluded")
-    assert response.status_code == 200
-    assert "Conclude an experiment from its results page" in response.text
+@pytest.mark.parametrize(
+    ("status", "posted"),
+    [
+        (Experiment.Status.RUNNING, "concluded"),
+        (Experiment.Status.CONCLUDED, "running"),
+        (Experiment.Status.DRAFT, "running"),  # item 3 of issue 12: no start behind its back
+    ],
+)
+def test_the_status_is_read_only_in_the_change_form(staff_client, status, posted):
+    experiment = ExperimentFactory(status=status)
+    page = staff_client.get(f"/admin/experiments/experiment/{experiment.pk}/change/").text
+    assert 'name="status"' not in page
+    response = post_change(staff_client, experiment, status=posted)
+    assert response.status_code == 302
+    experiment.refresh_from_db()
+    assert experiment.status == status
+
+
+def test_a_new_experiment_is_a_draft_whatever_the_add_form_says(staff_client):
+    metric = MetricFactory()
+    data = {
+        "key": "new_gallery",
+        "feature": "",
+        "name": "New gallery",
+        "status": "running",
+        "unit_type": "visitor",
+        "coverage": 1.0,
+        "primary_metric": metric.pk,
+        "minimum_detectable_effect": 0.05,
+        "alpha": 0.05,
+        "power": 0.8,
+        "variants-TOTAL_FORMS": 2,
+        "variants-INITIAL_FORMS": 0,
+        "variants-MIN_NUM_FORMS": 2,
+        "variants-MAX_NUM_FORMS": 1000,
+        "variants-0-key": "control",
+        "variants-0-name": "Old gallery",
+        "variants-0-weight": 0.5,
+        "variants-0-position": 0,
+        "variants-0-config": "{}",
+        "variants-0-is_control": "on",
+        "variants-1-key": "treatment",
+        "variants-1-name": "New gallery",
+        "variants-1-weight": 0.5,
+        "variants-1-position": 1,
+        "variants-1-config": '{"enabled": true}',
+    }
+    response = staff_client.post("/admin/experiments/experiment/add/", data)
+    assert response.status_code == 302, response.text
+    experiment = Experiment.objects.get(key="new_gallery")
+    assert (experiment.status, experiment.started_at, experiment.feature) == (
+        Experiment.Status.DRAFT,
+        None,
+        "new_gallery",
+    )
+
+
+def test_the_change_page_starts_pauses_and_resumes_with_its_buttons(staff_client):
+    experiment = ExperimentFactory(status=Experiment.Status.DRAFT, started_at=None)
+    page = f"/admin/experiments/experiment/{experiment.pk}/"
+    assert ">Start</button>" in staff_client.get(f"{page}change/").text
+
+    response = staff_client.post(f"{page}lifecycle/start/", follow=True)
+    assert f"{experiment}: started." in response.text
+    assert ">Pause</button>" in response.text
+    assert "Conclude…" in response.text
+    staff_client.post(f"{page}lifecycle/pause/")
+    experiment.refresh_from_db()
+    assert experiment.status == Experiment.Status.PAUSED
+    assert ">Resume</button>" in staff_client.get(f"{page}change/").text
+    staff_client.post(f"{page}lifecycle/start/")
     experiment.refresh_from_db()
     assert experiment.status == Experiment.Status.RUNNING
+    summaries = list(
+        ExperimentChange.objects.filter(experiment=experiment)
+        .order_by("changed_at", "id")
+        .values_list("summary", flat=True)
+    )
+    assert summaries == ["Started.", "Paused.", "Resumed."]
 
 
-def test_a_concluded_experiment_cannot_be_set_running_again_in_the_change_form(staff_client):
-    experiment = ExperimentFactory(status=Experiment.Status.CONCLUDED)
-    response = post_change(staff_client, experiment, status="running")
-    assert "A concluded experiment cannot run again" in response.text
+def test_lifecycle_buttons_take_posts_only_and_only_from_staff(client, staff_client):
+    experiment = ExperimentFactory(status=Experiment.Status.DRAFT, started_at=None)
+    start = f"/admin/experiments/experiment/{experiment.pk}/lifecycle/start/"
+    assert staff_client.get(start).status_code == 405
+    assert (
+        staff_client.post(f"/admin/experiments/experiment/{experiment.pk}/lifecycle/x/").status_code
+        == 405
+    )
+    client.force_login(UserFactory())
+    assert client.post(start).status_code == 302  # to the admin login
     experiment.refresh_from_db()
-    assert experiment.status == Experiment.Status.CONCLUDED
+    assert experiment.status == Experiment.Status.DRAFT
 
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/login/", "/admin/experiments/experiment/"])

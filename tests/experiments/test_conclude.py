@@ -8,6 +8,7 @@ from experiments.models import Experiment, ExperimentChange, Exposure, ResultSna
 from experiments.services import conclude_experiment
 from tests.experiments.factories import ExperimentFactory
 from tests.factories import UserFactory
+from tests.prompts import new_prompt_version
 
 pytestmark = pytest.mark.django_db
 
@@ -15,26 +16,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def experiment():
     return ExperimentFactory(key="checkout")
-
-
-@pytest.fixture
-def prompt_experiment():
-    return ExperimentFactory(
-        key="prompt_test",
-        prompt_name="listing_assistant",
-        variants=[
-            ("control", 0.5, {"prompt_label": "production"}),
-            ("treatment", 0.5, {"prompt_label": "candidate"}),
-        ],
-    )
-
-
-@pytest.fixture
-def label_moves(monkeypatch):
-    """Record the label moves concluding asks for, in place of the llm app's label service."""
-    calls = []
-    monkeypatch.setattr(services, "_move_production_label", lambda *args: calls.append(args))
-    return calls
 
 
 def variant(experiment: Experiment, key: str):
@@ -131,9 +112,39 @@ def test_only_a_running_or_paused_experiment_can_be_concluded(status):
         conclude_experiment(experiment, decision="keep_control")
 
 
-def test_shipping_the_candidate_prompt_moves_the_production_label_to_it(
-    prompt_experiment, label_moves
+# --- Prompt experiments: shipping moves production to the version the winner served ---------
+
+
+def _production():
+    from llm.models import PromptLabel
+
+    return PromptLabel.objects.get(prompt__name="listing_assistant", name="production")
+
+
+@pytest.fixture
+def prompt_experiment():
+    """The assistant's prompt experiment, started with candidate on a new version."""
+    new_prompt_version(label="candidate")
+    experiment = Experiment.objects.get(key="listing_prompt_version")
+    services.start_experiment(experiment)
+    return experiment
+
+
+def test_starting_pins_each_variant_to_the_version_its_label_points_at(prompt_experiment):
+    control, treatment = (
+        variant(prompt_experiment, "control"),
+        variant(prompt_experiment, "treatment"),
+    )
+    assert (control.prompt_version.number, treatment.prompt_version.number) == (1, 2)
+    change = ExperimentChange.objects.get(experiment=prompt_experiment)
+    assert "treatment is pinned to listing_assistant@2" in change.summary
+
+
+def test_shipping_the_candidate_points_production_at_its_version_and_records_the_move(
+    prompt_experiment,
 ):
+    production_version = _production().version
+    pinned = variant(prompt_experiment, "treatment").prompt_version
     user = UserFactory(is_staff=True)
     conclude_experiment(
         prompt_experiment,
@@ -141,119 +152,86 @@ def test_shipping_the_candidate_prompt_moves_the_production_label_to_it(
         shipped_variant=variant(prompt_experiment, "treatment"),
         user=user,
     )
-    [(prompt, label, moved_by, note)] = label_moves
-    assert (prompt, label, moved_by) == ("listing_assistant", "candidate", user)
-    assert note == "Shipped by experiment prompt_test: treatment (candidate) won."
-
-
-@pytest.mark.parametrize("decision", ["keep_control", "inconclusive"])
-def test_keeping_the_production_prompt_moves_no_label(prompt_experiment, label_moves, decision):
-    conclude_experiment(prompt_experiment, decision=decision)
-    assert label_moves == []
-
-
-def test_variants_that_do_not_differ_by_prompt_label_move_no_label(experiment, label_moves):
-    conclude_experiment(
-        experiment, decision="ship", shipped_variant=variant(experiment, "treatment")
-    )
-    assert label_moves == []
-
-
-def test_a_prompt_experiment_without_a_prompt_name_is_not_concluded(prompt_experiment, label_moves):
-    prompt_experiment.prompt_name = ""
-    prompt_experiment.save()
-    with pytest.raises(ValidationError, match="names no prompt"):
-        conclude_experiment(
-            prompt_experiment,
-            decision="ship",
-            shipped_variant=variant(prompt_experiment, "treatment"),
-        )
-    prompt_experiment.refresh_from_db()
-    assert prompt_experiment.status == Experiment.Status.RUNNING
-
-
-def test_when_the_label_cannot_move_the_experiment_stays_running(prompt_experiment, monkeypatch):
-    def refuse(*args):
-        raise ValidationError("listing_assistant has no label 'candidate'")
-
-    monkeypatch.setattr(services, "_move_production_label", refuse)
-    with pytest.raises(ValidationError, match="no label 'candidate'"):
-        conclude_experiment(
-            prompt_experiment,
-            decision="ship",
-            shipped_variant=variant(prompt_experiment, "treatment"),
-        )
-    prompt_experiment.refresh_from_db()
-    assert prompt_experiment.status == Experiment.Status.RUNNING
-    assert not ExperimentChange.objects.exists()
-
-
-# --- With the llm app's prompt registry (branch `llm`) -------------------------------------------
-# services._move_production_label is wired to llm.services.move_label once the llm app is merged;
-# these tests then run against the real prompt labels and their recorded moves.
-
-
-def _candidate_version():
-    """A second version of listing_assistant, labelled candidate (the sync made v1 production)."""
-    from llm.models import PromptLabel, PromptVersion
-    from llm.services import move_label
-
-    production = PromptLabel.objects.get(prompt__name="listing_assistant", name="production")
-    current = production.version
-    candidate = PromptVersion.objects.create(
-        prompt=current.prompt,
-        number=current.prompt.versions.count() + 1,
-        content_hash="c" * 64,
-        input_schema=current.input_schema,
-        output_schema=current.output_schema,
-        output_json_schema=current.output_json_schema,
-        system_template=current.system_template + "\nBe brief.",
-        user_template=current.user_template,
-        source_path=current.source_path,
-        source_text=current.source_text + "\n# candidate",
-    )
-    move_label("listing_assistant", "candidate", candidate)
-    return current, candidate
-
-
-def test_shipping_the_candidate_points_production_at_its_version_and_records_the_move():
-    from llm.models import PromptLabel
-
-    production_version, candidate = _candidate_version()
-    experiment = Experiment.objects.get(key="listing_prompt_version")
-    services.start_experiment(experiment)
-    user = UserFactory(is_staff=True)
-    conclude_experiment(
-        experiment, decision="ship", shipped_variant=variant(experiment, "treatment"), user=user
-    )
-    production = PromptLabel.objects.get(prompt__name="listing_assistant", name="production")
-    assert production.version == candidate
+    production = _production()
+    assert production.version == pinned
     move = production.moves.first()
     assert (move.from_version, move.to_version, move.moved_by) == (
         production_version,
-        candidate,
+        pinned,
         user,
     )
-    assert "listing_prompt_version" in move.note
+    assert move.note == (
+        "Shipped by experiment listing_prompt_version: treatment "
+        "(listing_assistant@2, pinned at its start) won."
+    )
 
 
-def test_keeping_control_leaves_the_production_label_where_it_was():
-    from llm.models import PromptLabel
+def test_shipping_moves_production_to_the_tested_version_not_where_candidate_points_now(
+    prompt_experiment,
+):
+    """Item 2 of issue 12: candidate moved after the start must not decide what ships."""
+    from llm.services import move_label
 
-    production_version, _ = _candidate_version()
-    experiment = Experiment.objects.get(key="listing_prompt_version")
-    services.start_experiment(experiment)
-    conclude_experiment(experiment, decision="keep_control")
-    production = PromptLabel.objects.get(prompt__name="listing_assistant", name="production")
-    assert production.version == production_version
+    new_prompt_version("Be briefer still.", label="candidate")  # candidate → @3 mid-test
+    move_label("listing_assistant", "candidate", 1)  # and then back to @1
+    conclude_experiment(
+        prompt_experiment,
+        decision="ship",
+        shipped_variant=variant(prompt_experiment, "treatment"),
+    )
+    assert _production().version.number == 2
 
 
-def test_shipping_a_label_the_prompt_does_not_have_is_refused_and_concludes_nothing():
-    experiment = Experiment.objects.get(key="listing_prompt_version")
-    services.start_experiment(experiment)  # no "candidate" label exists yet
-    with pytest.raises(ValidationError, match="no label 'candidate'"):
+@pytest.mark.parametrize("decision", ["keep_control", "inconclusive"])
+def test_keeping_the_production_prompt_moves_no_label(prompt_experiment, decision):
+    before = _production().version
+    conclude_experiment(prompt_experiment, decision=decision)
+    assert _production().version == before
+    assert _production().moves.count() == 1  # the first sync's, nothing since
+
+
+def test_variants_that_serve_no_prompt_move_no_label(experiment):
+    before = _production().version
+    conclude_experiment(
+        experiment, decision="ship", shipped_variant=variant(experiment, "treatment")
+    )
+    assert _production().version == before
+
+
+def test_when_the_label_cannot_move_the_experiment_stays_running(prompt_experiment, monkeypatch):
+    def refuse(*args, **kwargs):
+        from llm import PromptRefError
+
+        raise PromptRefError("no prompt named 'listing_assistant'")
+
+    monkeypatch.setattr(services, "move_label", refuse)
+    with pytest.raises(ValidationError, match="no prompt named"):
         conclude_experiment(
-            experiment, decision="ship", shipped_variant=variant(experiment, "treatment")
+            prompt_experiment,
+            decision="ship",
+            shipped_variant=variant(prompt_experiment, "treatment"),
         )
-    experiment.refresh_from_db()
-    assert experiment.status == Experiment.Status.RUNNING
+    prompt_experiment.refresh_from_db()
+    assert prompt_experiment.status == Experiment.Status.RUNNING
+    assert not ExperimentChange.objects.filter(summary__startswith="Concluded").exists()
+
+
+def test_a_second_conclusion_is_refused_and_changes_nothing(prompt_experiment):
+    """Item 5 of issue 12: two Conclude posts; the second finds the experiment concluded."""
+    user = UserFactory(is_staff=True, username="ana")
+    stale = Experiment.objects.get(pk=prompt_experiment.pk)  # the second click's copy
+    conclude_experiment(
+        prompt_experiment,
+        decision="ship",
+        shipped_variant=variant(prompt_experiment, "treatment"),
+        user=user,
+    )
+    with pytest.raises(ValidationError, match=r"this one is concluded \(concluded by ana at"):
+        conclude_experiment(stale, decision="keep_control")
+    prompt_experiment.refresh_from_db()
+    assert (prompt_experiment.decision, prompt_experiment.shipped_variant.key) == (
+        "ship",
+        "treatment",
+    )
+    assert ExperimentChange.objects.filter(summary__startswith="Concluded").count() == 1
+    assert _production().version.number == 2

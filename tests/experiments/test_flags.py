@@ -44,7 +44,9 @@ def test_raising_the_percent_keeps_everyone_who_had_the_flag(django_capture_on_c
 
 def test_a_flag_linked_to_a_running_experiment_follows_the_variant_and_records_exposure():
     experiment = ExperimentFactory(key="checkout")
-    Flag.objects.create(name="checkout", experiment=experiment, everyone=None, superusers=False)
+    Flag.objects.create(
+        name="checkout", feature=experiment.feature, everyone=None, superusers=False
+    )
     ids = visitors(40)
     active = {v: flag_is_active(request_for(v), "checkout") for v in ids}
     exposures = dict(Exposure.objects.values_list("unit_id", "variant__key"))
@@ -54,6 +56,6 @@ def test_a_flag_linked_to_a_running_experiment_follows_the_variant_and_records_e
 
 def test_a_flag_linked_to_a_draft_experiment_uses_its_own_settings():
     experiment = ExperimentFactory(key="checkout", status=Experiment.Status.DRAFT)
-    Flag.objects.create(name="checkout", experiment=experiment, everyone=True)
+    Flag.objects.create(name="checkout", feature=experiment.feature, everyone=True)
     assert flag_is_active(request_for("a" * 32), "checkout") is True
     assert not Exposure.objects.exists()

@@ -1,5 +1,8 @@
 """The traffic simulator drives synthetic units through the real assignment and tracking code."""
 
+import io
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -51,8 +54,30 @@ def test_events_come_after_the_units_exposure_and_follow_the_true_effect(experim
 def test_the_same_seed_gives_the_same_traffic(experiment):
     simulate("--units", "200", "--seed", "9")
     first = sorted(Event.objects.values_list("visitor_id", flat=True))
+    exposed = sorted(Exposure.objects.values_list("unit_id", "variant__key"))
     simulate("--clear", "--units", "200", "--seed", "9")
     assert sorted(Event.objects.values_list("visitor_id", flat=True)) == first
+    # Item 10 of issue 12: the cache still said "exposed", so the rerun wrote no exposure.
+    assert sorted(Exposure.objects.values_list("unit_id", "variant__key")) == exposed
+
+
+def test_a_rerun_after_clear_reports_and_writes_the_same_exposures(experiment):
+    out = io.StringIO()
+    for _ in range(2):
+        call_command(
+            "simulate_traffic",
+            "--experiment",
+            "checkout",
+            "--clear",
+            "--units",
+            "50",
+            "--seed",
+            "4",
+            stdout=out,
+        )
+    first, second = re.findall(r"Simulated 50 units in [\d.]+s: (\d+) exposed", out.getvalue())
+    assert first == second == "50"
+    assert Exposure.objects.count() == 50
 
 
 def test_clear_removes_exactly_the_simulated_rows(experiment):

@@ -39,7 +39,13 @@ def tags_view(request: HttpRequest, key: str) -> JsonResponse:
     return JsonResponse({"rendered": template.render(Context({"request": request, "key": key}))})
 
 
+def nothing(request: HttpRequest) -> JsonResponse:
+    """A page that decides nothing (where a browser gets its visitor cookie)."""
+    return JsonResponse({})
+
+
 urlpatterns = [
+    path("track-nothing/", nothing),
     path("variant/<str:key>/", which_variant),
     path("track/<str:name>/", track_view),
     path("tags/<str:key>/", tags_view),

@@ -27,8 +27,8 @@ def test_migrate_creates_the_marketplace_experiments_as_drafts_with_their_metric
 
 
 def test_the_ai_flags_follow_their_experiments():
-    assert Flag.objects.get(name="ai_search").experiment.key == "ai_search"
-    assert Flag.objects.get(name="ai_listing_assistant").experiment.key == "ai_listing_assistant"
+    assert Flag.objects.get(name="ai_search").feature == "ai_search"
+    assert Flag.objects.get(name="ai_listing_assistant").feature == "ai_listing_assistant"
 
 
 def test_it_leaves_existing_experiments_as_the_admin_left_them():

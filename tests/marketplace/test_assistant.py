@@ -1,5 +1,6 @@
 """The listing assistant on the post form: suggestions, failures, limits, what sellers used."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import llm
+from experiments import services
 from experiments.assignment import assign
 from experiments.models import Event, Experiment, Exposure, Flag
 from llm import fake_server
@@ -15,6 +17,7 @@ from marketplace import ai
 from marketplace.ab_tests import AI_LISTING_ASSISTANT, LISTING_PROMPT_VERSION
 from marketplace.models import AssistantSuggestion, Category
 from tests.factories import ListingFactory, UserFactory, category
+from tests.prompts import new_prompt_version
 
 pytestmark = pytest.mark.django_db
 
@@ -226,19 +229,71 @@ def test_publishing_links_the_suggestion_and_counts_the_publish_once(seller_clie
     assert Event.objects.filter(name="listing_published").count() == 1
 
 
-def test_the_prompt_version_experiment_picks_the_candidate_label(client, assistant_for_everyone):
-    llm.move_label("listing_assistant", "candidate", 1)
+def test_the_prompt_experiment_serves_each_seller_their_variants_pinned_version(
+    client, assistant_for_everyone
+):
+    new_prompt_version(label="candidate")
     experiment = Experiment.objects.get(key=LISTING_PROMPT_VERSION)
-    experiment.status = Experiment.Status.RUNNING
-    experiment.save()
-    labels = {}
+    services.start_experiment(experiment)
+    llm.move_label("listing_assistant", "candidate", 1)  # labels move; the pins do not
+    served = {}
     for user in UserFactory.create_batch(10):
         client.force_login(user)
         suggest(client)
-        labels[user.pk] = AssistantSuggestion.objects.get(user=user).prompt_label
-    for user_pk, label in labels.items():
+        record = AssistantSuggestion.objects.get(user=user)
+        served[user.pk] = (record.prompt_version.number, record.prompt_label)
+    for user_pk, answer in served.items():
         treatment = assign(experiment.hash_seed, str(user_pk), [0.5, 0.5]) == 1
-        assert label == ("candidate" if treatment else "production")
+        assert answer == ((2, "candidate") if treatment else (1, "production"))
+    requested = Event.objects.filter(name="ai_suggestion_requested")
+    assert sorted(e.properties["prompt"] for e in requested) == sorted(
+        f"listing_assistant@{number}" for number, _ in served.values()
+    )
+
+
+def test_after_the_prompt_experiment_everyone_follows_production(client, assistant_for_everyone):
+    """Item 1 of issue 12: once the treatment shipped, sellers got the moving candidate label,
+    so the next sync reached everyone unevaluated and a rollback of production did nothing."""
+    new_prompt_version(label="candidate")
+    experiment = Experiment.objects.get(key=LISTING_PROMPT_VERSION)
+    services.start_experiment(experiment)
+    services.conclude_experiment(
+        experiment, decision="ship", shipped_variant=experiment.variants.get(key="treatment")
+    )
+    llm.move_label("listing_assistant", "candidate", 1)  # a new candidate after shipping
+    sellers = UserFactory.create_batch(6)
+
+    def versions() -> set[int]:
+        seen = set()
+        for seller in sellers:
+            client.force_login(seller)
+            match = re.search(r"prompt listing_assistant@(\d+)", suggest(client).text)
+            seen.add(int(match[1]))
+        return seen
+
+    assert versions() == {2}  # production, where shipping put it
+    llm.move_label("listing_assistant", "production", 1, note="rollback")
+    assert versions() == {1}  # the rollback is what the site serves
+    assert (
+        not Exposure.objects.filter(experiment__key=LISTING_PROMPT_VERSION)
+        .exclude(first_seen_at__lte=experiment.ended_at)
+        .exists()
+    )  # and nobody is exposed after the end
+
+
+def test_a_prompt_that_cannot_be_found_is_a_clear_message_and_counts_no_request(
+    seller_client, monkeypatch, caplog
+):
+    """Item 4 of issue 12: a missing prompt gave a 500, and the request was counted."""
+    from marketplace import ab_tests
+
+    monkeypatch.setattr(ab_tests, "LISTING_ASSISTANT_PROMPT", "no_such_prompt")
+    response = suggest(seller_client)
+    assert response.status_code == 200
+    assert "The assistant is not available right now" in response.text
+    assert "Your text is still here" in response.text
+    assert not Event.objects.filter(name="ai_suggestion_requested").exists()
+    assert "no prompt named 'no_such_prompt'" in caplog.text
 
 
 def test_html_in_the_models_answer_is_shown_as_text(seller_client, fake_openai):

@@ -161,6 +161,7 @@ def test_the_experiment_decides_who_gets_it_and_records_exposures(client, phones
     outcomes = []
     for _ in range(16):
         client.cookies.clear()
+        client.get("/")  # a new browser gets its cookie; it is a unit from the next request
         response = client.get("/search/", {"q": QUERY})
         visitor = client.cookies["bz_vid"].value.split(":")[0]
         treatment = assign(experiment.hash_seed, visitor, [0.5, 0.5]) == 1
@@ -181,23 +182,18 @@ def test_searches_are_tracked_with_their_result_counts(client):
     assert Event.objects.filter(name="search_no_results").count() == 1
 
 
-def test_every_page_invites_treatment_visitors_to_ask_in_their_own_words(client):
-    """The top bar's hint is part of the treatment, so the first page a visitor sees exposes
-    them, whichever page it is."""
-    listing = ListingFactory.create()
-    assert "Search phones, sofas, bikes" in client.get(listing.get_absolute_url()).text
-    assert not Exposure.objects.exists()  # a draft experiment decides nothing
-
+def test_pages_that_decide_nothing_expose_nobody(client, phones):
+    """Item 7 of issue 12: the top bar used to carry the treatment, so every page view (bots and
+    cookieless requests too) exposed a unit whom search understanding never touched."""
     experiment = Experiment.objects.get(key=AI_SEARCH)
     experiment.status = Experiment.Status.RUNNING
     experiment.save()
-    hints = []
+    listing = phones["berlin_cheap"]
     for _ in range(12):
         client.cookies.clear()
-        page = client.get(listing.get_absolute_url()).text
-        visitor = client.cookies["bz_vid"].value.split(":")[0]
-        treatment = assign(experiment.hash_seed, visitor, [0.5, 0.5]) == 1
-        hints.append(("Ask: iphone under €300 in Berlin" in page) == treatment)
-        hints.append(("Search phones, sofas, bikes" in page) != treatment)
-    assert all(hints)
-    assert Exposure.objects.filter(experiment=experiment).count() == 12
+        for path in ("/", listing.get_absolute_url(), "/search/", "/search/?category=phones"):
+            page = client.get(path, follow=True).text
+            assert 'placeholder="Search phones, sofas, bikes…"' in page
+    assert not Exposure.objects.filter(experiment=experiment).exists()
+    client.get("/search/", {"q": QUERY})  # a search that understanding decides: exposed
+    assert Exposure.objects.filter(experiment=experiment).count() == 1

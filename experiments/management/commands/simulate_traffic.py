@@ -35,7 +35,11 @@ class Command(BaseCommand):
     help = "Simulate visitors in an experiment (simulated rows are marked and can be cleared)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--experiment", required=True, help="Experiment key.")
+        parser.add_argument(
+            "--experiment",
+            required=True,
+            help="An experiment's key, or a feature (then its running iteration).",
+        )
         parser.add_argument("--units", type=int, default=0, help="How many synthetic units.")
         parser.add_argument(
             "--effect",
@@ -60,7 +64,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        experiment = Experiment.objects.filter(key=options["experiment"]).first()
+        # An experiment's key, or a feature: its running (or paused) iteration.
+        experiment = (
+            Experiment.objects.filter(key=options["experiment"]).first()
+            or Experiment.objects.live().on_feature(options["experiment"]).first()
+        )
         if experiment is None:
             keys = ", ".join(Experiment.objects.values_list("key", flat=True)) or "none"
             raise CommandError(f"No experiment {options['experiment']!r}. Experiments: {keys}.")
