@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,11 @@ from .models import Event, Experiment, Exposure, Variant
 from .units import counted_unit_id, user_unit_id, visitor_unit_id
 
 logger = logging.getLogger(__name__)
+
+# Set by the traffic simulator while it drives the site's own views (experiments/simulation.py):
+# the exposures and events they write are marked simulated, tagged with the run's experiment.
+# A context variable, so nothing from outside the process can set it.
+SIMULATION: ContextVar[str] = ContextVar("experiments_simulation", default="")
 
 SPEC_CACHE_SECONDS = 30
 EXPOSED_CACHE_SECONDS = 24 * 60 * 60
@@ -341,7 +347,7 @@ def _write_exposure(
                 variant_id=variant.id,
                 unit_id=unit_id,
                 first_seen_at=when or timezone.now(),
-                is_simulated=simulated,
+                is_simulated=simulated or bool(SIMULATION.get()),
             )
         ],
         ignore_conflicts=True,  # a concurrent first request already wrote it: the first one wins
@@ -389,6 +395,9 @@ def record_event(
     when: datetime | None = None,
     simulated: bool = False,
 ) -> Event | None:
+    run = SIMULATION.get()
+    if run:  # the traffic simulator is driving the site: what the views record is simulated
+        simulated, properties = True, {**(properties or {}), "simulation": run}
     event = Event(
         name=name,
         visitor_id=visitor_id,

@@ -5,7 +5,7 @@ exposed with ``record_exposure`` and does things through ``record_event`` (the f
 ``variant_for`` and ``track``). Its behaviour is drawn per event name from the baselines of the
 metrics built on that event, each multiplied by ``1 + lift`` in non-control variants for the
 metrics given a true effect (see ``EventBehaviour``). Every row it writes is
-marked ``is_simulated`` and its unit ids start with ``sim-<experiment>-``, so ``clear_simulated``
+marked ``is_simulated`` and its unit ids start with ``sim-<experiment>.``, so ``clear_simulated``
 removes exactly them. The numbers it produces are simulated and the admin labels them so.
 
 Simulated units are exposed at moments spread over the past ``days``, so a run changes finished
@@ -16,16 +16,29 @@ from __future__ import annotations
 
 import math
 import random
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, Protocol
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
-from .api import ExperimentSpec, forget_exposures, load_spec, record_event, record_exposure
-from .models import Event, Experiment, Exposure, Metric
+from .api import (
+    SIMULATION,
+    ExperimentSpec,
+    forget_exposures,
+    load_spec,
+    record_event,
+    record_exposure,
+)
+from .models import Event, Experiment, Exposure, Metric, Variant
 from .services import forget_results
+from .units import VISITOR_COOKIE
 
 CHUNK = 500
 # Default baselines when the command is not told otherwise: a conversion rate, a mean count per
@@ -48,6 +61,7 @@ class SimulationPlan:
     baselines: dict[str, float] = field(default_factory=dict)  # metric key -> baseline
     effects: dict[str, float] = field(default_factory=dict)  # metric key -> true relative lift
     days: int = 14
+    through_site: bool = False  # drive the site's own views (see _SiteRun) instead of the API
 
     def baseline_for(self, metric: Metric) -> float:
         return self.baselines.get(metric.key, DEFAULT_BASELINE[Metric.Kind(metric.kind)])
@@ -59,10 +73,15 @@ class SimulationReport:
     exposed: int = 0
     events: int = 0
     per_variant: dict[str, int] = field(default_factory=dict)
+    # Through the site only: events the journey has no page for, and what looked wrong.
+    not_driven: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
 
 
 def unit_prefix(experiment: Experiment) -> str:
-    return f"sim-{experiment.key}-"
+    """``sim-<key>.``: a key is a slug, so the dot keeps ``sim-ai.`` apart from ``sim-ai-2.``
+    (the next iteration's), and usernames may contain it."""
+    return f"sim-{experiment.key}."
 
 
 def experiment_metrics(experiment: Experiment) -> list[Metric]:
@@ -89,7 +108,10 @@ def simulate(
             f"Not metrics of {experiment.key!r}: {', '.join(sorted(unknown))}. "
             f"Its metrics are: {', '.join(m.key for m in metrics) or 'none'}."
         )
-    report = _Run(plan, spec, metrics).execute(progress)
+    if plan.through_site:
+        report = _SiteRun(plan, spec, metrics).execute(progress)
+    else:
+        report = _Run(plan, spec, metrics).execute(progress)
     forget_results(experiment)
     return report
 
@@ -151,6 +173,22 @@ class EventBehaviour:
         return times, rng.expovariate(1 / per_event) if per_event > 0 else 0.0
 
 
+def behaviours(
+    plan: SimulationPlan, spec: ExperimentSpec, metrics: list[Metric]
+) -> dict[str, list[EventBehaviour]]:
+    """For each variant key, how its units behave: one ``EventBehaviour`` per event name."""
+    by_event: dict[str, list[Metric]] = {}
+    for metric in metrics:
+        by_event.setdefault(metric.event_name, []).append(metric)
+    return {
+        variant.key: [
+            EventBehaviour.for_variant(name, group, plan, variant.is_control)
+            for name, group in sorted(by_event.items())
+        ]
+        for variant in spec.variants
+    }
+
+
 class _Run:
     def __init__(self, plan: SimulationPlan, spec: ExperimentSpec, metrics: list[Metric]) -> None:
         self.plan, self.spec = plan, spec
@@ -160,16 +198,7 @@ class _Run:
         self.window_start = max(started, self.now - timedelta(days=plan.days))
         self.window_seconds = max((self.now - self.window_start).total_seconds(), 1.0)
         self.report = SimulationReport()
-        by_event: dict[str, list[Metric]] = {}
-        for metric in metrics:
-            by_event.setdefault(metric.event_name, []).append(metric)
-        self.behaviour = {
-            variant.key: [
-                EventBehaviour.for_variant(name, group, plan, variant.is_control)
-                for name, group in sorted(by_event.items())
-            ]
-            for variant in spec.variants
-        }
+        self.behaviour = behaviours(plan, spec, metrics)
 
     def execute(self, progress: Callable[[int], None] | None) -> SimulationReport:
         prefix = f"{unit_prefix(self.plan.experiment)}{self.plan.seed}-"
@@ -207,6 +236,167 @@ class _Run:
         self.report.per_variant[variant.key] = self.report.per_variant.get(variant.key, 0) + 1
 
 
+# --- Through the site ----------------------------------------------------------------------------
+#
+# The fast path above calls the API behind the views, so it cannot catch a view that exposes
+# people where nothing is decided, forgets a track() call or serves the wrong version. This one
+# sends each simulated person through the site's own views with Django's test client: the app
+# that owns the pages registers, per feature, a journey that knows which requests a person makes
+# (``register_journey``, found in each app's ``journeys`` module, as admin.py is found). The
+# site decides the variant and writes the exposure; the person then acts according to the
+# variant the site gave them, drawn from the same behaviours as the fast path. It is slow
+# (a few requests per person) and happens now, not spread over past days: use it to check the
+# instrumentation on a few hundred people, and the fast path for large runs.
+
+SIMULATED_BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Safari/537.36 (Bazaar traffic simulator)"
+)
+
+
+class Visit:
+    """One simulated person on the site: a browser (Django's test client) and what they saw.
+
+    A journey makes its requests through ``get`` and ``post``; ``log_in`` gives the person an
+    account (``sim-<experiment>.<seed>-<n>``, removed by ``clear_simulated``) when the pages need
+    one. ``notes`` keeps what the journey read off the pages for its later steps.
+    """
+
+    def __init__(self, run: _SiteRun, number: int) -> None:
+        from django.test import Client
+
+        self.run, self.number, self.rng = run, number, run.rng
+        # Its own address (RFC 2544's benchmarking range), so per-address limits see people.
+        address = f"198.18.{number // 250 % 250}.{number % 250 + 1}"
+        self.client = Client(HTTP_USER_AGENT=SIMULATED_BROWSER, REMOTE_ADDR=address)
+        self.notes: dict[str, Any] = {}
+        self.user: Any = None
+
+    def get(self, path: str, data: dict | None = None, **extra: Any):
+        return self.client.get(path, data, **extra)
+
+    def post(self, path: str, data: dict | None = None, **extra: Any):
+        return self.client.post(path, data, **extra)
+
+    def log_in(self) -> Any:
+        if self.user is None:
+            name = f"{self.run.prefix}{self.number}"
+            self.user = get_user_model().objects.create_user(username=name[:150])
+            self.client.force_login(self.user)
+        return self.user
+
+    def problem(self, text: str) -> None:
+        self.run.report.problems.append(text)
+
+    @property
+    def unit_ids(self) -> set[str]:
+        ids = {str(self.user.pk)} if self.user is not None else set()
+        cookie = self.client.cookies.get(VISITOR_COOKIE)
+        if cookie is not None:
+            ids.add(cookie.value.split(":")[0])
+        return ids
+
+
+class Journey(Protocol):
+    """How simulated people meet one feature on the site (see ``register_journey``)."""
+
+    def start(self, visit: Visit) -> None:
+        """The requests up to and including the one where the site decides the variant."""
+
+    def act(self, visit: Visit, event_name: str, times: int) -> int | None:
+        """Do what records ``event_name`` about ``times`` times; return how many such events the
+        pages should have recorded, or None if no page records it."""
+
+    def check(self, visit: Visit, variant: Variant) -> None:
+        """Say (``visit.problem``) if what the pages showed does not fit ``variant``, the one the
+        site exposed the person to: a version it is not pinned to, say."""
+
+
+JOURNEYS: dict[str, Journey] = {}
+
+
+def register_journey(feature: str, journey: Journey) -> None:
+    """Let ``simulate_traffic --through-site`` drive ``feature`` with ``journey``."""
+    JOURNEYS[feature] = journey
+
+
+class _SiteRun:
+    def __init__(self, plan: SimulationPlan, spec: ExperimentSpec, metrics: list[Metric]) -> None:
+        autodiscover_modules("journeys")
+        journey = JOURNEYS.get(spec.feature)
+        if journey is None:
+            known = ", ".join(sorted(JOURNEYS)) or "none"
+            raise ValueError(
+                f"No journey drives the feature {spec.feature!r} through the site "
+                f"(features with one: {known}); simulate it without --through-site."
+            )
+        self.plan, self.spec, self.journey = plan, spec, journey
+        self.rng = random.Random(plan.seed)
+        self.prefix = f"{unit_prefix(plan.experiment)}{plan.seed}-"
+        self.report = SimulationReport()
+        self.behaviour = behaviours(plan, spec, metrics)
+        # event name -> [what the pages should have recorded, what they recorded]
+        self.tally: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+    def execute(self, progress: Callable[[int], None] | None) -> SimulationReport:
+        token = SIMULATION.set(self.plan.experiment.key)
+        try:
+            for number in range(self.plan.units):
+                self.person(Visit(self, number))
+                if progress and ((number + 1) % 10 == 0 or number + 1 == self.plan.units):
+                    progress(number + 1)
+        finally:
+            SIMULATION.reset(token)
+        self.compare_recorded()
+        return self.report
+
+    def person(self, visit: Visit) -> None:
+        self.report.units += 1
+        self.journey.start(visit)
+        exposure = (
+            Exposure.objects.filter(experiment_id=self.spec.id, unit_id__in=visit.unit_ids)
+            .select_related("variant__prompt_version__prompt")
+            .first()
+        )
+        if exposure is None:
+            return  # the site did not put them in the experiment (coverage, a flag, an error)
+        self.journey.check(visit, exposure.variant)
+        variant = exposure.variant.key
+        self.report.exposed += 1
+        self.report.per_variant[variant] = self.report.per_variant.get(variant, 0) + 1
+        for behaviour in self.behaviour[variant]:
+            times, _ = behaviour.draw(self.rng)  # values come from the site, not the draw
+            if not times:
+                continue
+            name = behaviour.event_name
+            before = self.recorded(visit, name)
+            expected = self.journey.act(visit, name, times)
+            if expected is None:
+                self.report.not_driven.add(name)
+                continue
+            self.report.events += expected
+            self.tally[name][0] += expected
+            self.tally[name][1] += self.recorded(visit, name) - before
+
+    def recorded(self, visit: Visit, name: str) -> int:
+        """How many ``name`` events the site has recorded for this person in this run."""
+        ids = visit.unit_ids
+        return Event.objects.filter(
+            Q(visitor_id__in=ids) | Q(user_id__in=ids),
+            name=name,
+            properties__simulation=self.plan.experiment.key,
+        ).count()
+
+    def compare_recorded(self) -> None:
+        """A view that forgets its track() call shows here: fewer events than people did."""
+        for name, (expected, recorded) in sorted(self.tally.items()):
+            if recorded != expected:
+                self.report.problems.append(
+                    f"Simulated people did what records {name!r} {expected} times; "
+                    f"the site recorded {recorded}."
+                )
+
+
 def _poisson(rng: random.Random, mean: float) -> int:
     # Knuth's method: fine for the small means of per-unit counts.
     limit, k, p = math.exp(-mean), 0, 1.0
@@ -219,20 +409,43 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 @transaction.atomic
 def clear_simulated(experiment: Experiment) -> tuple[int, int]:
-    """Delete exactly the simulated exposures and events of ``experiment``, with the daily results
-    and the snapshots that counted them, and the cache's marks that their exposures are written
-    (or the same seed run again would find its units "exposed" and write nothing)."""
-    forget_results(experiment, simulated_snapshots=True)
+    """Delete exactly what the simulator wrote for ``experiment``: the fast path's exposures and
+    events (unit ids ``sim-<experiment>.…``), and a run through the site's (its events carry the
+    run's tag; the exposures the site wrote for those people in any experiment; their
+    ``sim-<experiment>.…`` accounts with what they posted). Also the daily results and snapshots
+    that counted them, and the cache's marks that their exposures are written (or the same seed
+    run again would find its units "exposed" and write nothing). Returns (exposures, events).
+    """
     prefix = unit_prefix(experiment)
-    simulated = Exposure.objects.filter(
-        experiment=experiment, is_simulated=True, unit_id__startswith=prefix
-    )
-    unit_ids = list(simulated.values_list("unit_id", flat=True))
-    exposures, _ = simulated.delete()
-    # Now, not on commit: a mark is only a shortcut, and one missing costs an idempotent insert.
-    forget_exposures(experiment.feature, unit_ids)
     column = "user_id" if experiment.unit_type == "user" else "visitor_id"
-    events, _ = Event.objects.filter(
-        is_simulated=True, **{f"{column}__startswith": prefix}
+    tagged = Event.objects.filter(is_simulated=True, properties__simulation=experiment.key)
+    site_units = (
+        set(tagged.values_list("visitor_id", flat=True))
+        | set(tagged.values_list("user_id", flat=True))
+    ) - {""}
+    simulated = Exposure.objects.filter(is_simulated=True).filter(
+        Q(experiment=experiment, unit_id__startswith=prefix) | Q(unit_id__in=site_units)
+    )
+    marks = list(simulated.values_list("experiment_id", "experiment__feature", "unit_id"))
+    exposures, _ = simulated.delete()
+    events, _ = (
+        Event.objects.filter(is_simulated=True)
+        .filter(Q(**{f"{column}__startswith": prefix}) | Q(properties__simulation=experiment.key))
+        .delete()
+    )
+    accounts = get_user_model().objects.filter(username__startswith=prefix)
+    # What a worker recorded for them (the enrichment job) was not marked: it ran elsewhere.
+    Event.objects.filter(
+        user_id__in=[str(pk) for pk in accounts.values_list("pk", flat=True)]
     ).delete()
+    accounts.delete()
+    touched = {experiment.pk} | {experiment_id for experiment_id, _, _ in marks}
+    for affected in Experiment.objects.filter(pk__in=touched):
+        forget_results(affected, simulated_snapshots=True)
+    # Now, not on commit: a mark is only a shortcut, and one missing costs an idempotent insert.
+    by_feature: dict[str, list[str]] = {}
+    for _, feature, unit_id in marks:
+        by_feature.setdefault(feature, []).append(unit_id)
+    for feature, unit_ids in by_feature.items():
+        forget_exposures(feature, unit_ids)
     return exposures, events

@@ -60,6 +60,14 @@ class Command(BaseCommand):
             "--days", type=int, default=14, help="Spread exposures over this many days."
         )
         parser.add_argument(
+            "--through-site",
+            action="store_true",
+            help=(
+                "Send each unit through the site's own views (Django's test client), so the "
+                "views' exposures and tracking are what is tested. Slow: for a few hundred units."
+            ),
+        )
+        parser.add_argument(
             "--clear", action="store_true", help="Delete this experiment's simulated rows."
         )
 
@@ -89,6 +97,7 @@ class Command(BaseCommand):
             effects=parse_pairs(options["effect"], "--effect"),
             baselines=parse_pairs(options["baseline"], "--baseline"),
             days=options["days"],
+            through_site=options["through_site"],
         )
         started = time.monotonic()
         try:
@@ -97,12 +106,24 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         elapsed = time.monotonic() - started
         split = ", ".join(f"{key} {count}" for key, count in sorted(report.per_variant.items()))
+        how = " through the site" if plan.through_site else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"Simulated {report.units} units in {elapsed:.1f}s: {report.exposed} exposed "
+                f"Simulated {report.units} units{how} in {elapsed:.1f}s: {report.exposed} exposed "
                 f"({split}), {report.events} events. These rows are marked simulated."
             )
         )
+        if plan.through_site and report.exposed < report.units:
+            self.stdout.write(
+                f"{report.units - report.exposed} units were not exposed: the site did not put "
+                "them in the experiment (its coverage, a flag that hid the feature, a failure)."
+            )
+        if report.not_driven:
+            self.stdout.write(
+                "No page records " + ", ".join(sorted(report.not_driven)) + ": not simulated."
+            )
+        for problem in dict.fromkeys(report.problems):
+            self.stderr.write(self.style.WARNING(f"Problem: {problem}"))
 
     def _progress(self, total: int, verbosity: int):
         interactive = sys.stdout.isatty()
