@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -254,6 +255,14 @@ SIMULATED_BROWSER = (
 )
 
 
+def site_host() -> str:
+    """A host name the site answers to (``ALLOWED_HOSTS``), for the simulated browsers."""
+    for host in settings.ALLOWED_HOSTS:
+        if host != "*":
+            return host.lstrip(".")
+    return "localhost"
+
+
 class Visit:
     """One simulated person on the site: a browser (Django's test client) and what they saw.
 
@@ -268,15 +277,18 @@ class Visit:
         self.run, self.number, self.rng = run, number, run.rng
         # Its own address (RFC 2544's benchmarking range), so per-address limits see people.
         address = f"198.18.{number // 250 % 250}.{number % 250 + 1}"
-        self.client = Client(HTTP_USER_AGENT=SIMULATED_BROWSER, REMOTE_ADDR=address)
+        self.client = Client(
+            HTTP_USER_AGENT=SIMULATED_BROWSER, REMOTE_ADDR=address, HTTP_HOST=site_host()
+        )
         self.notes: dict[str, Any] = {}
         self.user: Any = None
 
+    # Over HTTPS, as a person reaches a production site (which redirects plain HTTP).
     def get(self, path: str, data: dict | None = None, **extra: Any):
-        return self.client.get(path, data, **extra)
+        return self.client.get(path, data, secure=True, **extra)
 
     def post(self, path: str, data: dict | None = None, **extra: Any):
-        return self.client.post(path, data, **extra)
+        return self.client.post(path, data, secure=True, **extra)
 
     def log_in(self) -> Any:
         if self.user is None:

@@ -81,6 +81,15 @@ def test_sellers_go_through_the_post_form_and_the_assistant(prompt_experiment):
     assert not Listing.objects.active().filter(seller__in=sellers).exists()
 
 
+def test_it_runs_against_production_settings(prompt_experiment, settings):
+    """A real site answers to its own host names only, over HTTPS."""
+    settings.ALLOWED_HOSTS = [".bazaar.example", "www.bazaar.example"]
+    settings.SECURE_SSL_REDIRECT = True
+    out, err = simulate(*SELLERS)
+    assert "30 exposed" in out
+    assert err == ""
+
+
 def test_a_view_serving_the_wrong_version_is_reported(prompt_experiment, monkeypatch):
     """The label-following bug of issue 12: the view decides the variant (and exposes the
     seller), then serves production to everyone."""
