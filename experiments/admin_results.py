@@ -329,7 +329,7 @@ def conclude_view(request: HttpRequest, object_id: str, model_admin: ModelAdmin)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{experiment.name} is concluded.")
+            messages.success(request, f"{experiment} is concluded.")
             return HttpResponseRedirect(_results_url(experiment))
     context = _page(model_admin, request, experiment, f"Conclude: {experiment.name}")
     context.update(results_context(experiment), form=form)

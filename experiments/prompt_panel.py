@@ -1,19 +1,19 @@
 """A prompt version's online record, on its admin page: the experiments whose variants used it.
 
 ``llm`` may not import ``experiments``, so this panel is registered with
-``llm.admin_extensions.register_version_panel`` in ``ExperimentsConfig.ready``. A variant uses a
-prompt through its config, ``{"prompt_label": "candidate"}``, of the prompt its experiment names
-(``Experiment.prompt_name``; an experiment that names no prompt is taken to mean a label of
-whichever prompt has it). The version it used is the one the label pointed at while the
-experiment ran, from the label's move history (``llm.registry.label_periods``), so the record
-stays right however the label has moved since.
+``llm.admin_extensions.register_version_panel`` in ``ExperimentsConfig.ready``. A variant uses the
+version it was pinned to when its experiment started (``Variant.prompt_version``). Variants of
+experiments started before versions were pinned have only their config,
+``{"prompt_label": "candidate"}``, of the prompt their experiment names; for them the version is
+the one the label pointed at while the experiment ran, from the label's move history
+(``llm.registry.label_periods``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -50,6 +50,8 @@ def _latest_results(experiment: Experiment) -> tuple[ResultSnapshot | None, Metr
 
 
 def _used_here(variant: Variant, version: PromptVersion, periods: list[LabelPeriod]) -> bool:
+    if variant.prompt_version_id is not None:  # pinned when it started: what its units got
+        return variant.prompt_version_id == version.pk
     config = variant.config if isinstance(variant.config, dict) else {}
     experiment = variant.experiment
     if experiment.prompt_name and experiment.prompt_name != version.prompt.name:
@@ -66,11 +68,13 @@ def experiments_using(version: PromptVersion) -> list[ExperimentRow]:
     """The started experiments with a variant that used ``version``, newest first, with every
     variant's exposed units."""
     periods = label_periods(version)
-    if not periods:
-        return []
     candidates = Variant.objects.filter(
+        Q(prompt_version=version)
+        | Q(
+            prompt_version__isnull=True,
+            config__prompt_label__in=sorted({period.label for period in periods}),
+        ),
         experiment__started_at__isnull=False,
-        config__prompt_label__in=sorted({period.label for period in periods}),
     ).select_related("experiment")
     used = {
         variant.pk: variant.experiment_id

@@ -101,7 +101,12 @@ def simulate(
     experiment = plan.experiment
     spec = load_spec(experiment.feature)
     if spec is None or spec.id != experiment.pk or experiment.status != Experiment.Status.RUNNING:
-        raise ValueError(f"Experiment {experiment.key!r} must be running to receive traffic.")
+        running = Experiment.objects.running().on_feature(experiment.feature).first()
+        hint = f" The feature's running iteration is {running.key!r}." if running else ""
+        raise ValueError(
+            f"Experiment {experiment.key!r} must be running to receive traffic; it is "
+            f"{experiment.get_status_display().lower()}.{hint}"
+        )
     metrics = experiment_metrics(experiment)
     unknown = (set(plan.effects) | set(plan.baselines)) - {m.key for m in metrics}
     if unknown:

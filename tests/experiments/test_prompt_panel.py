@@ -146,3 +146,26 @@ def test_the_panel_shows_the_latest_verdict_on_the_primary_metric(client, versio
     html = client.get(url).text
     assert experiment.primary_metric.name in html
     assert "Not enough data" in html
+
+
+def test_a_started_experiment_is_shown_on_the_versions_it_pinned_whatever_the_labels_did(
+    versions,
+):
+    first, second = versions
+    llm.move_label("listing_assistant", "candidate", second)
+    from experiments import services
+
+    experiment = Experiment.objects.get(key="listing_prompt_version")
+    services.start_experiment(experiment)
+    llm.move_label("listing_assistant", "candidate", first)  # after the start: changes nothing
+    [row] = experiments_using(second)
+    assert row.experiment == experiment
+    assert [(v.variant.key, v.used_here) for v in row.variants] == [
+        ("control", False),
+        ("treatment", True),
+    ]
+    [row] = experiments_using(first)
+    assert [(v.variant.key, v.used_here) for v in row.variants] == [
+        ("control", True),
+        ("treatment", False),
+    ]

@@ -142,3 +142,16 @@ def test_metrics_that_share_an_event_keep_their_own_baselines():
         per_unit = len(events[key]) / units[key]
         assert abs(converted - expected_rate) < 0.025  # the conversion rate holds
         assert abs(per_unit - 1.5 * expected_rate) < 0.06  # converters publish 1.5 times on average
+
+
+def test_a_concluded_iteration_points_to_the_running_one(experiment):
+    from experiments import services
+
+    services.conclude_experiment(experiment, decision="keep_control")
+    services.start_experiment(services.create_next_iteration(experiment))
+    with pytest.raises(
+        CommandError, match="it is concluded. The feature's running iteration is 'checkout-2'"
+    ):
+        simulate("--units", "10")
+    call_command("simulate_traffic", "--experiment", "checkout-2", "--units", "10", verbosity=0)
+    assert Exposure.objects.filter(experiment__key="checkout-2").count() == 10
