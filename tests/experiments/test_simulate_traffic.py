@@ -150,7 +150,7 @@ def test_a_concluded_iteration_points_to_the_running_one(experiment):
     services.conclude_experiment(experiment, decision="keep_control")
     services.start_experiment(services.create_next_iteration(experiment))
     with pytest.raises(
-        CommandError, match="it is concluded. The feature's running iteration is 'checkout-2'"
+        CommandError, match=r"it is concluded\. The feature's running iteration is 'checkout-2'"
     ):
         simulate("--units", "10")
     call_command("simulate_traffic", "--experiment", "checkout-2", "--units", "10", verbosity=0)
