@@ -77,7 +77,10 @@ def _resolve_prompt_labels(
     experiment: Experiment, variants: list[Variant]
 ) -> tuple[dict[int, PromptVersion], list[str]]:
     """The version each variant's prompt label points at now, and what stops that."""
-    labelled = [v for v in variants if isinstance(v.config, dict) and v.config.get("prompt_label")]
+    labels = {
+        v.pk: v.config.get("prompt_label") if isinstance(v.config, dict) else None for v in variants
+    }
+    labelled = [v for v in variants if labels[v.pk]]
     if not experiment.prompt_name:
         if labelled:
             return {}, [
@@ -88,7 +91,7 @@ def _resolve_prompt_labels(
     pins: dict[int, PromptVersion] = {}
     problems = []
     for variant in variants:
-        label = (variant.config or {}).get("prompt_label") or PRODUCTION_LABEL
+        label = labels[variant.pk] or PRODUCTION_LABEL
         try:
             pins[variant.pk] = resolve_prompt(f"{experiment.prompt_name}:{label}")
         except PromptRefError as error:
@@ -180,22 +183,33 @@ def create_next_iteration(experiment: Experiment, *, user=None) -> Experiment:
         raise ValidationError(f"Its next iteration exists already: “{newer}” ({newer.key}).")
     number = locked.iteration + 1
     key = _free_key(f"{locked.feature}-{number}")
+    try:
+        with transaction.atomic():
+            following = _copy_design(locked, key=key, iteration=number)
+    except IntegrityError:  # a second click at the same moment made it first
+        raise ValidationError("Its next iteration has just been created.") from None
+    _record(locked, f"Next iteration created: {following.key}.", user)
+    return following
+
+
+def _copy_design(experiment: Experiment, *, key: str, iteration: int) -> Experiment:
+    """A draft with ``experiment``'s design under a new key (and so a new hash seed)."""
     following = Experiment.objects.create(
         key=key,
-        feature=locked.feature,
-        iteration=number,
-        name=locked.name,
-        hypothesis=locked.hypothesis,
-        unit_type=locked.unit_type,
-        coverage=locked.coverage,
-        minimum_detectable_effect=locked.minimum_detectable_effect,
-        alpha=locked.alpha,
-        power=locked.power,
-        primary_metric=locked.primary_metric,
-        prompt_name=locked.prompt_name,
+        feature=experiment.feature,
+        iteration=iteration,
+        name=experiment.name,
+        hypothesis=experiment.hypothesis,
+        unit_type=experiment.unit_type,
+        coverage=experiment.coverage,
+        minimum_detectable_effect=experiment.minimum_detectable_effect,
+        alpha=experiment.alpha,
+        power=experiment.power,
+        primary_metric=experiment.primary_metric,
+        prompt_name=experiment.prompt_name,
     )
-    following.secondary_metrics.set(locked.secondary_metrics.all())
-    following.guardrail_metrics.set(locked.guardrail_metrics.all())
+    following.secondary_metrics.set(experiment.secondary_metrics.all())
+    following.guardrail_metrics.set(experiment.guardrail_metrics.all())
     Variant.objects.bulk_create(
         Variant(
             experiment=following,
@@ -206,9 +220,8 @@ def create_next_iteration(experiment: Experiment, *, user=None) -> Experiment:
             position=v.position,
             config=v.config,
         )
-        for v in locked.variants.all()
+        for v in experiment.variants.all()
     )
-    _record(locked, f"Next iteration created: {following.key}.", user)
     return following
 
 

@@ -339,3 +339,39 @@ def test_two_starts_on_one_feature_at_once_start_one():
     )
     assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
     assert Experiment.objects.live().filter(feature="search").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"prompt_label": "<script>alert(1)</script>"}, "is not a prompt reference"),
+        ({"prompt_label": 5}, "has no label '5'"),
+        ({"prompt_label": "Candidate"}, "is not a prompt reference"),
+        (["prompt_label", "candidate"], "would serve the same prompt version"),
+    ],
+)
+def test_hostile_variant_configs_are_refused_with_a_message(client, config, message):
+    experiment = prompt_draft()
+    experiment.variants.filter(key="treatment").update(config=config)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        f"/admin/experiments/experiment/{experiment.pk}/lifecycle/start/", follow=True
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    experiment.refresh_from_db()
+    assert experiment.status == Experiment.Status.DRAFT
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_next_iteration_clicks_at_once_make_one_draft():
+    first = ExperimentFactory(key="search", feature="search")
+    services.conclude_experiment(first, decision="keep_control")
+    outcomes = _at_once(
+        lambda: services.create_next_iteration(Experiment.objects.get(pk=first.pk)),
+        lambda: services.create_next_iteration(Experiment.objects.get(pk=first.pk)),
+    )
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
+    assert Experiment.objects.filter(feature="search").count() == 2
