@@ -11,7 +11,8 @@ model. It uses its own Postgres database (``BENCH_SLOW_DATABASE_URL``, default
 ``bazaar_bench_slow``, seeded by bin/start-web's ``seed_demo``) and Redis database 13.
 
 For each web server setup (``--web``: ``default`` is bin/start-web's own defaults, ``sync:N`` is N
-sync workers, ``gthread:NxT`` is N workers of T threads), started afresh and warmed up:
+sync workers, ``gthread:NxT`` is N workers of T threads, each taking T connections at most, and
+``gthread:NxT/C`` C connections), started afresh and warmed up:
 
 1. no AI traffic: ``--clients`` (4) anonymous visitors ask for the home page one request after the
    other: p50, p99 and requests per second, over ``--seconds`` (20) in all, half of it before the
@@ -83,11 +84,15 @@ class WebSetup:
             return cls(
                 text, {"WEB_WORKER_CLASS": "sync", "WEB_CONCURRENCY": size, "WEB_THREADS": "1"}
             )
+        size, _, connections = size.partition("/")
         workers, _, threads = size.partition("x")
         if kind == "gthread" and workers.isdigit() and threads.isdigit():
             env = {"WEB_WORKER_CLASS": "gthread", "WEB_CONCURRENCY": workers}
-            return cls(text, {**env, "WEB_THREADS": threads})
-        raise argparse.ArgumentTypeError(f"{text!r}: use default, sync:N or gthread:NxT")
+            env["WEB_THREADS"] = threads
+            if connections.isdigit():
+                env["WEB_WORKER_CONNECTIONS"] = connections
+            return cls(text, env)
+        raise argparse.ArgumentTypeError(f"{text!r}: use default, sync:N or gthread:NxT[/C]")
 
 
 @dataclass
