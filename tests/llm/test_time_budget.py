@@ -13,7 +13,7 @@ from tests.llm.conftest import search_answer
 pytestmark = pytest.mark.django_db
 
 # Wide margins: the machine running the suite is shared, and only the order of magnitude matters.
-SLACK = 0.8
+SLACK = 1.5
 
 
 @pytest.fixture
@@ -58,17 +58,17 @@ def test_a_retry_after_longer_than_the_budget_fails_at_once_as_rate_limited(
 ):
     production_retries.queue(rate_limited(retry_after=100), answer(search_answer()))
 
-    _, failure, elapsed = run_timed(search_input, 1.0)
+    _, failure, elapsed = run_timed(search_input, 5.0)
 
     assert isinstance(failure, llm.LLMRateLimited)
-    assert elapsed < 1.0  # no point waiting for a retry that cannot happen in time
+    assert elapsed < 2.0  # no point waiting for a retry that cannot happen in time
     assert failure.retry_after == 100  # a task could still wait for it
     assert len(production_retries.requests) == 1
     call = LLMCall.objects.get()
     assert failure.call == call
     assert call.status == LLMCall.Status.RATE_LIMITED
     assert "Retry-After of 100 s" in call.error
-    assert "1 s budget" in call.error
+    assert "5 s budget" in call.error
 
 
 def test_a_server_error_is_retried_within_the_budget(production_retries, search_input):
