@@ -1,15 +1,25 @@
 """The one module that talks to a model over the network, through the openai SDK.
 
 It speaks OpenAI Chat Completions with a strict JSON-schema response format, so it works with any
-compatible server (``OPENAI_BASE_URL``: OpenAI, Ollama, vLLM, LM Studio, a proxy). The SDK's own
-retries are kept to ``LLM_MAX_RETRIES`` (it honours Retry-After); every failure comes out as one of
-the typed errors of ``llm.errors``. The API key is handed to the SDK and to nothing else: error
-texts are scrubbed of it before they reach a log or the database.
+compatible server (``OPENAI_BASE_URL``: OpenAI, Ollama, vLLM, LM Studio, a proxy). Every failure
+comes out as one of the typed errors of ``llm.errors``. The API key is handed to the SDK and to
+nothing else: error texts are scrubbed of it before they reach a log or the database.
+
+Two ways to wait for a model:
+
+- without a budget (Celery tasks, evaluations): the SDK's own way, ``LLM_TIMEOUT_SECONDS`` per
+  attempt and ``LLM_MAX_RETRIES`` retries, honouring Retry-After up to two minutes;
+- with a budget (``CompletionRequest.timeout``: a web request, where a person waits): the whole
+  call ends within it. The SDK makes single attempts and this module retries, each attempt limited
+  to what is left of the budget, and never waits for a Retry-After or a backoff that would not
+  leave time for another attempt: it fails at once instead, so the person is told at once.
 """
 
 from __future__ import annotations
 
+import random
 import re
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,6 +44,10 @@ from .providers import CompletionRequest, ProviderReply
 DEFAULT_ENDPOINT = "api.openai.com"
 # Servers echo keys back in error messages, masked or not ("Incorrect API key provided: sk-…").
 _KEY_LIKE = re.compile(r"\b(sk|key|api[-_]?key)-[A-Za-z0-9_*.\-]{6,}", re.IGNORECASE)
+# Within a budget: the backoff before retrying a failure that came with no Retry-After (the SDK's
+# own figures), and the least time worth starting another attempt with.
+BACKOFF_SECONDS, MAX_BACKOFF_SECONDS = 0.5, 8.0
+MIN_ATTEMPT_SECONDS = 0.25
 
 
 @lru_cache(maxsize=4)
@@ -82,6 +96,19 @@ def _retry_after(headers: Any) -> float | None:
     return None
 
 
+class _AttemptTimedOut(Exception):
+    """The SDK gave up waiting (its timeout, after its retries); the caller words the error."""
+
+
+def _past_budget(error: LLMError, budget: float, wait: float) -> LLMError:
+    """``error`` again, saying why it was not retried: the wait would not fit the budget."""
+    asked = "a Retry-After of" if error.retry_after is not None else "a backoff of"
+    message = (
+        f"{error.message} (not retried: {asked} {wait:g} s does not fit the {budget:g} s budget)"
+    )
+    return type(error)(message, retry_after=error.retry_after, raw_output=error.raw_output)
+
+
 @dataclass(frozen=True)
 class OpenAIProvider:
     api_key: str
@@ -120,16 +147,12 @@ class OpenAIProvider:
             text = text.replace(self.api_key, "[redacted]")
         return _KEY_LIKE.sub("[redacted]", text)
 
-    def client(self, deadline: float | None = None) -> openai.OpenAI:
-        """The shared SDK client; with a ``deadline`` (seconds), one that makes one attempt."""
-        if deadline:
-            return _sdk_client(self.api_key, self.base_url, deadline, 0)
-        return _sdk_client(self.api_key, self.base_url, self.timeout, self.max_retries)
+    def client(self, *, retries: int | None = None) -> openai.OpenAI:
+        """The shared SDK client: ``LLM_MAX_RETRIES`` retries, or ``retries``."""
+        max_retries = self.max_retries if retries is None else retries
+        return _sdk_client(self.api_key, self.base_url, self.timeout, max_retries)
 
     def complete(self, request: CompletionRequest) -> ProviderReply:
-        timeout = request.timeout or self.timeout
-        retries = 0 if request.timeout else self.max_retries
-        client = self.client(request.timeout)
         params: dict[str, Any] = {
             "model": request.model,
             "messages": request.messages,
@@ -147,12 +170,58 @@ class OpenAIProvider:
         if request.max_tokens is not None:
             # `max_tokens` rather than `max_completion_tokens`: every compatible server knows it.
             params["max_tokens"] = request.max_tokens
-
+        if request.timeout is not None:
+            return self._complete_within(params, request.timeout)
         try:
-            response = client.chat.completions.with_raw_response.create(**params)
+            return self._attempt(self.client(), params)
+        except _AttemptTimedOut:
+            raise LLMTimeout(
+                f"no answer within {self.timeout:g} s ({self.max_retries} retries allowed)"
+            ) from None
+
+    def _complete_within(self, params: dict[str, Any], budget: float) -> ProviderReply:
+        """The answer, with every attempt and every wait inside ``budget`` seconds.
+
+        Each attempt may take what is left of the budget (at most ``LLM_TIMEOUT_SECONDS``); a
+        retryable failure is retried (at most ``LLM_MAX_RETRIES`` times) only if its Retry-After,
+        or else a short backoff, leaves time for another attempt. The deadline holds for every
+        network wait (connecting, sending, each read), so a server that sends nothing is cut at
+        it; one that trickles bytes slower than that could still overrun it by one read.
+        """
+        deadline = time.monotonic() + budget
+        client = self.client(retries=0)  # the SDK's retries would not know the deadline
+        attempts = 0
+        while True:
+            attempts += 1
+            left = deadline - time.monotonic()
+            try:
+                return self._attempt(client, params, timeout=min(left, self.timeout))
+            except _AttemptTimedOut:
+                if deadline - time.monotonic() < MIN_ATTEMPT_SECONDS or attempts > self.max_retries:
+                    raise LLMTimeout(
+                        f"no answer within the {budget:g} s budget "
+                        f"({attempts} attempt{'s' if attempts > 1 else ''})"
+                    ) from None
+            except LLMError as error:
+                if not error.retryable or attempts > self.max_retries:
+                    raise
+                wait = error.retry_after
+                if wait is None:
+                    wait = min(MAX_BACKOFF_SECONDS, BACKOFF_SECONDS * 2 ** (attempts - 1))
+                    wait *= 1 - 0.25 * random.random()  # spread out the retries of many callers
+                if deadline - time.monotonic() < wait + MIN_ATTEMPT_SECONDS:
+                    raise _past_budget(error, budget, wait) from None
+                time.sleep(wait)
+
+    def _attempt(
+        self, client: openai.OpenAI, params: dict[str, Any], *, timeout: float | None = None
+    ) -> ProviderReply:
+        """One request through ``client`` (with its retries, if it has any)."""
+        options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        try:
+            response = client.chat.completions.with_raw_response.create(**params, **options)
         except openai.APITimeoutError:
-            message = f"no answer within {timeout:g} s ({retries} retries allowed)"
-            raise LLMTimeout(message) from None
+            raise _AttemptTimedOut from None
         except openai.APIConnectionError as exc:
             raise LLMConnectionError(
                 self.redact(f"cannot reach {self.endpoint}: {exc.__cause__ or exc}")

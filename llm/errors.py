@@ -33,7 +33,8 @@ class LLMError(Exception):
 
 
 class LLMTimeout(LLMError):
-    """The model did not answer within ``LLM_TIMEOUT_SECONDS`` (after the SDK's retries)."""
+    """The model did not answer within ``LLM_TIMEOUT_SECONDS`` (after the SDK's retries), or
+    within the caller's time budget (``llm.run(..., timeout=...)``)."""
 
     status = "timeout"
     retryable = True

@@ -29,8 +29,9 @@ class CompletionRequest:
     json_schema: dict[str, Any]
     # The validated input itself: the offline model works from it rather than from the text.
     input: BaseInput | None = None
-    # A caller's deadline in seconds (search answers while the buyer waits): one attempt within
-    # it, no SDK retries. None: LLM_TIMEOUT_SECONDS with LLM_MAX_RETRIES.
+    # A caller's time budget in seconds (a web request: a person waits), for the whole call:
+    # attempts, backoff and Retry-After waits included. None: the SDK's LLM_TIMEOUT_SECONDS per
+    # attempt and LLM_MAX_RETRIES retries (tasks, which retry later with their own backoff).
     timeout: float | None = None
 
 

@@ -267,7 +267,8 @@ def run(
     ``target`` is what the call was for (a listing, an evaluation case); ``purpose`` a short tag
     ("assistant", "enrichment", "eval"); ``context`` anything worth keeping with the call (an
     experiment's variant). ``provider`` and ``model`` override the settings and the prompt file;
-    ``timeout`` is a deadline for a caller that cannot wait (one attempt, no SDK retries).
+    ``timeout`` is the time budget of a caller that cannot wait (a web request): the whole call,
+    retries and Retry-After included, ends within it, and a call that cannot is logged as failed.
     Raises ``PromptRefError`` or ``LLMInputError`` before any call, an ``LLMError`` after a
     failed one.
     """

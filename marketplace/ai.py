@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Q, QuerySet
@@ -215,19 +216,26 @@ class Suggestion:
 
 
 def suggest_listing(
-    text: str, *, prompt_ref: str = LISTING_ASSISTANT_PROMPT, context: dict | None = None
+    text: str,
+    *,
+    prompt_ref: str = LISTING_ASSISTANT_PROMPT,
+    context: dict | None = None,
+    timeout: float | None = None,
 ) -> Suggestion:
     """Ask the listing assistant about a seller's rough text, with the prompt version
     ``prompt_ref`` names (by default the ``production`` label).
 
-    Raises ``llm.LLMError`` when the model fails, and ``llm.PromptRefError`` when the reference
-    names no version; the caller shows a friendly message.
+    The seller is waiting, and so is a web server thread: the call has ``timeout`` seconds in
+    all (default ``AI_ASSISTANT_TIMEOUT_SECONDS``), retries included. Raises ``llm.LLMError``
+    when the model fails or runs out of time, and ``llm.PromptRefError`` when the reference names
+    no version; the caller shows a friendly message.
     """
     result = llm.run(
         prompt_ref,
         {"text": text, "categories": category_options()},
         purpose="assistant",
         context=context or {},
+        timeout=settings.AI_ASSISTANT_TIMEOUT_SECONDS if timeout is None else timeout,
     )
     output = result.output
     attributes = output.attribute_dict()
@@ -319,12 +327,14 @@ class UnderstoodQuery:
 
 
 def understand_query(query: str, *, timeout: float | None = None) -> UnderstoodQuery:
-    """Turn a buyer's free text into filters and keywords. Raises ``llm.LLMError`` on failure."""
+    """Turn a buyer's free text into filters and keywords, within ``timeout`` seconds in all
+    (default ``AI_SEARCH_TIMEOUT_SECONDS``: the search page waits for it). Raises
+    ``llm.LLMError`` on failure."""
     result = llm.run(
         "search_query",
         {"query": query, "categories": category_options(), "cities": known_cities()},
         purpose="search",
-        timeout=timeout,
+        timeout=settings.AI_SEARCH_TIMEOUT_SECONDS if timeout is None else timeout,
     )
     output = result.output
     return UnderstoodQuery(

@@ -257,5 +257,10 @@ AI_RATE_LIMITS = {
     "assistant": env("AI_RATE_LIMIT_ASSISTANT", default="30/hour"),
     "search": env("AI_RATE_LIMIT_SEARCH", default="120/hour"),
 }
+# Time budgets of the model calls a person waits for, in seconds: each covers the whole call
+# (attempts, backoff, Retry-After), so that a slow or rate-limited model gives the feature's
+# friendly message and a logged failure well before the web server's own timeout
+# (GUNICORN_TIMEOUT). Tasks have no budget: LLM_TIMEOUT_SECONDS per attempt, and Celery's limits.
+AI_ASSISTANT_TIMEOUT_SECONDS = env.float("AI_ASSISTANT_TIMEOUT_SECONDS", default=10.0)
 # Search understanding is on the page's critical path: past this, plain search answers instead.
 AI_SEARCH_TIMEOUT_SECONDS = env.float("AI_SEARCH_TIMEOUT_SECONDS", default=3.0)
