@@ -259,3 +259,11 @@ AI_RATE_LIMITS = {
 }
 # Search understanding is on the page's critical path: past this, plain search answers instead.
 AI_SEARCH_TIMEOUT_SECONDS = env.float("AI_SEARCH_TIMEOUT_SECONDS", default=3.0)
+
+# --- Abuse limits and stuck jobs (docs/operations.md) ---------------------------------------
+
+# How many reverse proxies in front of the app append to X-Forwarded-For. Rate limits and the
+# login throttle count a client without cookies or account by its address: with 0 (gunicorn
+# faces the clients) that is REMOTE_ADDR and the header is ignored; with n, the n-th address from
+# the right of X-Forwarded-For. Too high a number lets clients pick their address.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
