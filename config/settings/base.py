@@ -267,3 +267,10 @@ AI_SEARCH_TIMEOUT_SECONDS = env.float("AI_SEARCH_TIMEOUT_SECONDS", default=3.0)
 # faces the clients) that is REMOTE_ADDR and the header is ignored; with n, the n-th address from
 # the right of X-Forwarded-For. Too high a number lets clients pick their address.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
+# Failed log-ins (accounts/throttle.py): after this many wrong passwords for one account from one
+# address, or this many from one address for any accounts, that client waits out the lockout
+# (the right password is refused too, with a message saying how long).
+LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=5)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=30)
+LOGIN_THROTTLE_LOCKOUT_SECONDS = env.int("LOGIN_THROTTLE_LOCKOUT_SECONDS", default=15 * 60)
