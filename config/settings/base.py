@@ -274,3 +274,10 @@ TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=5)
 LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=30)
 LOGIN_THROTTLE_LOCKOUT_SECONDS = env.int("LOGIN_THROTTLE_LOCKOUT_SECONDS", default=15 * 60)
+
+# Photos of one upload (a post or an edit, at most LISTING_IMAGES_PER_LISTING files): the pixels
+# decoding them all may take (a JPEG counts at the reduced size libjpeg decodes it at, about a
+# quarter of its pixels), and the seconds after which the photos not yet processed are refused.
+# They keep one post from holding a web worker for long (marketplace/images.py).
+LISTING_UPLOAD_MAX_PIXELS = env.int("LISTING_UPLOAD_MAX_PIXELS", default=100_000_000)
+LISTING_UPLOAD_SECONDS = env.float("LISTING_UPLOAD_SECONDS", default=10.0)
