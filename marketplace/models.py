@@ -351,6 +351,18 @@ class EnrichmentJob(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
+    class Reason(models.TextChoices):
+        """Why the last attempt failed, in words a seller can read (``error`` has the details,
+        for staff only: it can name the model server)."""
+
+        NONE = "", "—"
+        UNAVAILABLE = "unavailable", "The AI service did not answer."
+        BAD_ANSWER = "bad_answer", "The AI's answer could not be used."
+        TIMED_OUT = "timed_out", "The check took too long."
+        NOT_LIVE = "not_live", "The listing was not live when the check ran."
+        SITE_ERROR = "site_error", "Something went wrong on our side."
+        SUPERSEDED = "superseded", "A newer check of the listing replaced it."
+
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="enrichment_jobs")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -364,6 +376,7 @@ class EnrichmentJob(models.Model):
     )
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    reason = models.CharField(max_length=12, choices=Reason.choices, default="", blank=True)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -281,3 +281,13 @@ LOGIN_THROTTLE_LOCKOUT_SECONDS = env.int("LOGIN_THROTTLE_LOCKOUT_SECONDS", defau
 # They keep one post from holding a web worker for long (marketplace/images.py).
 LISTING_UPLOAD_MAX_PIXELS = env.int("LISTING_UPLOAD_MAX_PIXELS", default=100_000_000)
 LISTING_UPLOAD_SECONDS = env.float("LISTING_UPLOAD_SECONDS", default=10.0)
+
+# Enrichment jobs that no worker will finish (marketplace/enrichment.py, reap_stuck_jobs): beat
+# looks for them this often. A job running past the task's hard time limit is queued again (or
+# failed after three attempts); one queued and untouched for this long is failed.
+ENRICHMENT_REAP_MINUTES = env.int("ENRICHMENT_REAP_MINUTES", default=5)
+ENRICHMENT_QUEUED_TIMEOUT_SECONDS = env.int("ENRICHMENT_QUEUED_TIMEOUT_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["reap-stuck-enrichment-jobs"] = {
+    "task": "marketplace.tasks.reap_stuck_enrichment_jobs",
+    "schedule": timedelta(minutes=ENRICHMENT_REAP_MINUTES),
+}
