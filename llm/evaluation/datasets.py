@@ -154,8 +154,9 @@ def parse_line(line: str) -> Any:
         if isinstance(exc, _NotJSONNumber):
             raise
         raise ValueError(f"not JSON: {exc}") from None
-    if _depth_exceeds(data, MAX_DEPTH):
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+    problem = json_value_problem(data)
+    if problem:
+        raise ValueError(problem)
     return data
 
 
@@ -174,17 +175,20 @@ def _finite_float(text: str) -> float:
     return number
 
 
-def _depth_exceeds(data: Any, limit: int) -> bool:
-    """Whether ``data`` nests lists or objects more than ``limit`` deep (without recursion)."""
+def json_value_problem(data: Any) -> str:
+    """What makes an already parsed value no JSON a database stores ("" if nothing): a NaN or
+    infinite number, or nesting deeper than ``MAX_DEPTH``. Checked without recursion."""
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{value} is not a JSON number (JSON has no NaN or infinity)"
         if isinstance(value, dict | list):
-            if depth > limit:
-                return True
+            if depth > MAX_DEPTH:
+                return f"nested deeper than {MAX_DEPTH} levels"
             children = value.values() if isinstance(value, dict) else value
             stack.extend((child, depth + 1) for child in children)
-    return False
+    return ""
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str | None]]:

@@ -113,3 +113,23 @@ def test_a_large_file_is_loaded_in_batches(tmp_path, monkeypatch):
     lines = [listing_case(f"Phone number {n}") for n in range(8)]
     dataset = load_dataset(write_jsonl(tmp_path / "listing_assistant.jsonl", lines)).dataset
     assert list(dataset.cases.values_list("position", flat=True)) == list(range(1, 9))
+
+
+def test_a_case_edited_in_the_admin_cannot_hold_infinity(staff_client, listing_dataset):
+    from django.urls import reverse
+
+    case = listing_dataset.cases.get(position=3)
+    response = staff_client.post(
+        reverse("admin:llm_evalcase_change", args=[case.pk]),
+        {
+            "dataset": listing_dataset.pk,
+            "position": 3,
+            "input": '{"text": "grey sofa"}',
+            "expected": '{"category": "home-garden", "attributes": {"seats": Infinity}}',
+            "tags": "[]",
+        },
+    )
+    assert response.status_code == 200
+    assert "inf is not a JSON number" in response.text
+    case.refresh_from_db()
+    assert case.input != {"text": "grey sofa"}
