@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from .forms import AdminLoginForm
 from .models import User
+
+# The admin's log-in page is throttled like the site's.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

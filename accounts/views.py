@@ -1,11 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .forms import SignupForm
+from .forms import LoginForm, SignupForm
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page, throttled (``accounts.throttle``): a locked client gets a 429."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.is_locked:
+            response.status_code = 429
+        return response
 
 
 @sensitive_post_parameters("password1", "password2")

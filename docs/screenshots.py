@@ -650,7 +650,7 @@ def converse(listing: Listing, buyer: User, lines: list[tuple[User, str, int]]) 
     """A conversation, each line (sender, text, minutes ago) written after reading the others."""
     now = timezone.now()
     for sender, body, minutes_ago in lines:
-        message = services.send_message(listing=listing, buyer=buyer, sender=sender, body=body)
+        message, _ = services.send_message(listing=listing, buyer=buyer, sender=sender, body=body)
         services.mark_thread_read(message.thread, sender)
         sent_at = now - timedelta(minutes=minutes_ago)
         Message.objects.filter(pk=message.pk).update(created_at=sent_at)

@@ -52,6 +52,22 @@ DEFAULT_BASELINE = {
 # When a count metric shares its event with a conversion metric, a converting unit does the
 # event this many times on average, unless the count metric is given a baseline of its own.
 EVENTS_PER_CONVERTER = 1.5
+# What a plan may ask for (check_plan): enough for any demo or A/A test, not enough to fill the
+# database by mistake or to put events in the future.
+MAX_UNITS = 1_000_000
+MAX_UNITS_THROUGH_SITE = 10_000  # each unit is a few real requests
+MAX_DAYS = 365
+MAX_LIFT = 10.0  # +1000%
+MAX_BASELINE = {
+    Metric.Kind.CONVERSION: 1.0,  # a share of units
+    Metric.Kind.COUNT: 50.0,  # events per unit
+    Metric.Kind.SUM: 1e9,  # value per unit
+}
+BASELINE_MEANING = {
+    Metric.Kind.CONVERSION: "a conversion rate",
+    Metric.Kind.COUNT: "a mean count of events per unit",
+    Metric.Kind.SUM: "a mean value per unit",
+}
 
 
 @dataclass
@@ -114,12 +130,42 @@ def simulate(
             f"Not metrics of {experiment.key!r}: {', '.join(sorted(unknown))}. "
             f"Its metrics are: {', '.join(m.key for m in metrics) or 'none'}."
         )
+    check_plan(plan, metrics)
     if plan.through_site:
         report = _SiteRun(plan, spec, metrics).execute(progress)
     else:
         report = _Run(plan, spec, metrics).execute(progress)
     forget_results(experiment)
     return report
+
+
+def check_plan(plan: SimulationPlan, metrics: list[Metric]) -> None:
+    """Refuse a plan whose numbers mean nothing (``ValueError``, saying what is allowed): NaN and
+    infinite lifts or baselines, a lift of -100% or less, a rate outside [0, 1], days that would
+    date events in the future or overflow the calendar, more units than a run should write."""
+    most_units = MAX_UNITS_THROUGH_SITE if plan.through_site else MAX_UNITS
+    if not 1 <= plan.units <= most_units:
+        how = " through the site" if plan.through_site else ""
+        raise ValueError(f"Units{how}: from 1 to {most_units:,}; got {plan.units:,}.")
+    if not 1 <= plan.days <= MAX_DAYS:
+        raise ValueError(
+            f"Days: from 1 to {MAX_DAYS}, the past days over which exposures are spread; "
+            f"got {plan.days}."
+        )
+    for key, lift in sorted(plan.effects.items()):
+        if not (math.isfinite(lift) and -1 < lift <= MAX_LIFT):
+            raise ValueError(
+                f"The effect on {key} must be a relative lift above -1 and at most {MAX_LIFT:g} "
+                f"(0.1 is +10%, -0.5 is -50%); got {lift}."
+            )
+    kinds = {metric.key: Metric.Kind(metric.kind) for metric in metrics}
+    for key, baseline in sorted(plan.baselines.items()):
+        kind = kinds[key]
+        if not (math.isfinite(baseline) and 0 <= baseline <= MAX_BASELINE[kind]):
+            raise ValueError(
+                f"The baseline of {key} is {BASELINE_MEANING[kind]}, from 0 to "
+                f"{MAX_BASELINE[kind]:g}; got {baseline}."
+            )
 
 
 @dataclass(frozen=True)
@@ -415,7 +461,11 @@ class _SiteRun:
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
-    # Knuth's method: fine for the small means of per-unit counts.
+    # Knuth's method: fine for the small means of per-unit counts. Past a few hundred, exp(-mean)
+    # comes close to underflowing to 0 and the loop would stop at the wrong count; the normal
+    # approximation is exact enough there.
+    if mean > 500:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
     limit, k, p = math.exp(-mean), 0, 1.0
     while True:
         p *= rng.random()

@@ -122,13 +122,14 @@ class EnrichmentJobAdmin(admin.ModelAdmin):
         "id",
         "listing",
         "status",
+        "reason",
         "attempts",
         "verdict_display",
         "prompt_version",
         "queued_at",
         "finished_at",
     )
-    list_filter = ("status", "listing__category", "prompt_version")
+    list_filter = ("status", "reason", "listing__category", "prompt_version")
     search_fields = ("listing__title", "error")
     list_select_related = ("listing", "prompt_version__prompt")
     raw_id_fields = ("listing", "llm_call")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,9 +27,11 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
+from pydantic import ValidationError as PydanticValidationError
 
 import llm
 from llm.models import LLMCall, PromptVersion
+from llm.schemas import CategoryOption
 
 from .ab_tests import LISTING_ASSISTANT_PROMPT
 from .models import Category, Listing, attribute_text
@@ -38,6 +41,8 @@ CATEGORY_OPTIONS_KEY = "marketplace:category-options"
 CATEGORY_OPTIONS_CACHE_SECONDS = 600
 COMPARABLES_LIMIT = 400
 MIN_COMPARABLES = 3
+
+log = logging.getLogger(__name__)
 
 
 # --- What every prompt gets -----------------------------------------------------------------
@@ -51,15 +56,26 @@ def category_options() -> list[dict[str, Any]]:
     """
     options = cache.get(CATEGORY_OPTIONS_KEY)
     if options is None:
-        options = [
-            {
+        options = []
+        for category in Category.objects.all():
+            option = {
                 "slug": category.slug,
                 "name": category.name,
                 "uses_condition": category.uses_condition,
                 "attributes": category.attribute_specs,
             }
-            for category in Category.objects.all()
-        ]
+            # The admin and the catalog refuse such rows now; one saved before that must not
+            # make every prompt's input invalid: it is left out, and said so.
+            try:
+                CategoryOption.model_validate(option)
+            except PydanticValidationError as error:
+                log.warning(
+                    "Category %r is left out of the AI features until it is fixed in the admin: %s",
+                    category.slug,
+                    error.errors()[0]["msg"],
+                )
+                continue
+            options.append(option)
         cache.set(CATEGORY_OPTIONS_KEY, options, CATEGORY_OPTIONS_CACHE_SECONDS)
     return options
 

@@ -2,10 +2,23 @@
 
 This is the source of truth for the ``Category`` rows: ``post_migrate`` creates any category
 that is missing (existing rows, possibly edited in the admin, are left alone). A fork adds a
-category here and runs ``migrate``.
+category here and runs ``migrate``. Slugs and attribute keys are checked when this module is
+imported, so a fork's typo ("Vintage-Toys") stops the site from starting instead of reaching the
+database, where it would break every AI feature: their prompts take lowercase slugs only.
 """
 
+import re
 from dataclasses import dataclass, field
+
+from llm.schemas import SLUG_PATTERN
+
+
+def _check_slug(value: str, what: str) -> None:
+    if not re.fullmatch(SLUG_PATTERN, value):
+        raise ValueError(
+            f"{what} {value!r} must be lowercase letters and digits, words joined by single "
+            "hyphens or underscores (the AI features' prompts take no other)"
+        )
 
 
 @dataclass(frozen=True)
@@ -15,6 +28,9 @@ class AttributeSpec:
     choices: tuple[str, ...] = ()  # empty: free text
     numeric: bool = False
     unit: str = ""
+
+    def __post_init__(self) -> None:
+        _check_slug(self.key, "The attribute key")
 
     def as_dict(self) -> dict:
         return {
@@ -34,6 +50,9 @@ class CategorySpec:
     attributes: tuple[AttributeSpec, ...] = field(default_factory=tuple)
     uses_condition: bool = True
     price_label: str = "Price"
+
+    def __post_init__(self) -> None:
+        _check_slug(self.slug, "The category slug")
 
 
 COLOURS = (

@@ -9,15 +9,27 @@ only by the run that finishes it.
 The model never edits the listing. It suggests a category and attributes, which the seller sees
 and may apply, and its moderation verdict can put the listing in the moderation queue. A failed
 job leaves the listing exactly as the seller wrote it, visible as before.
+
+Every run ends the job: whatever goes wrong, the job is failed with a ``reason`` a seller can
+read (and the details in ``error``, for staff), or queued again when another try may help. What
+no run can end (a worker killed mid-job, a task killed at its hard time limit) is ended by
+``reap_stuck_jobs``, which beat runs every few minutes; and a job that is stuck never stops a new
+job for the same listing from being queued.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 import llm
@@ -33,6 +45,18 @@ VERDICT_TO_MODERATION = {
     "review": Listing.Moderation.FLAGGED,
     "reject": Listing.Moderation.HELD,
 }
+Reason = EnrichmentJob.Reason
+
+# The task's time limits (marketplace/tasks.py): at the soft one the task fails or requeues its
+# job itself; at the hard one Celery kills the process running it, and only the reaper can.
+SOFT_TIME_LIMIT_SECONDS = 60
+TIME_LIMIT_SECONDS = 90
+# A job still running this long after its attempt started has outlived the hard time limit: the
+# process that ran it is gone.
+STUCK_RUNNING_AFTER = timedelta(seconds=TIME_LIMIT_SECONDS + 60)
+# The reaper queues a job again while it has had fewer attempts than this; then it fails it (a
+# job that keeps killing its worker must not take every worker down in turn).
+REAP_RETRY_BELOW_ATTEMPTS = 3
 
 
 def queue_enrichment(
@@ -49,14 +73,21 @@ def queue_enrichment(
     if listing.status not in ENRICHABLE:
         return None
     content_hash = ai.content_hash(ai.enrichment_input(listing, with_price_reference=False))
+    now = timezone.now()
     latest = listing.enrichment_jobs.order_by("-queued_at", "-id").first()
     if (
         not force
         and latest is not None
         and latest.input_hash == content_hash
-        and latest.status != EnrichmentJob.Status.FAILED
+        and (
+            latest.status == EnrichmentJob.Status.SUCCEEDED
+            or (latest.status != EnrichmentJob.Status.FAILED and not is_stuck(latest, now))
+        )
     ):
         return None
+    # A stuck job of the listing is replaced, not run as well when the reaper gets to it.
+    for stuck in listing.enrichment_jobs.filter(_stuck(now)):
+        _fail_stuck(stuck, Reason.SUPERSEDED, "Replaced by a newer job while it was stuck.")
     job = EnrichmentJob.objects.create(listing=listing, input_hash=content_hash)
     if enqueue:
         transaction.on_commit(lambda: enrich_listing.delay(job.pk))
@@ -82,13 +113,37 @@ def claim(job_id: int) -> EnrichmentJob | None:
 
 
 def run_enrichment(job_id: int, *, may_retry: bool) -> Outcome:
-    """Run one job. A transient failure comes back as ``retry`` when ``may_retry``."""
+    """Run one job. A transient failure comes back as ``retry`` when ``may_retry``; any other
+    failure, expected or not, fails the job with a reason (only the soft time limit is left to
+    the task, which calls ``time_out``)."""
     job = claim(job_id)
     if job is None:
         return Outcome("skipped")
+    try:
+        return _run(job, may_retry=may_retry)
+    except SoftTimeLimitExceeded:
+        raise
+    except (llm.LLMInputError, llm.PromptRefError) as error:
+        # The site's own data or prompts are wrong (a category the prompt cannot take, a
+        # missing prompt label): no retry will help, and a person has to fix it.
+        log.error("Enrichment job %s cannot run: %s", job.pk, error)
+        _finish(job, EnrichmentJob.Status.FAILED, error=str(error), reason=Reason.SITE_ERROR)
+    except Exception as error:
+        log.exception("Enrichment job %s failed unexpectedly", job.pk)
+        message = f"Unexpected error: {type(error).__name__}: {error}"
+        _finish(job, EnrichmentJob.Status.FAILED, error=message, reason=Reason.SITE_ERROR)
+    return Outcome("failed")
+
+
+def _run(job: EnrichmentJob, *, may_retry: bool) -> Outcome:
     listing = job.listing
     if listing.status not in ENRICHABLE:
-        _finish(job, EnrichmentJob.Status.FAILED, error="The listing is no longer live.")
+        _finish(
+            job,
+            EnrichmentJob.Status.FAILED,
+            error="The listing is no longer live.",
+            reason=Reason.NOT_LIVE,
+        )
         return Outcome("failed")
 
     try:
@@ -97,11 +152,17 @@ def run_enrichment(job_id: int, *, may_retry: bool) -> Outcome:
         )
     except llm.LLMError as error:
         # Rate limits, timeouts and server errors are worth another try later (``retryable``);
-        # invalid output, refusals and bad input are final.
+        # invalid output, refusals and rejected requests are final.
         if error.retryable and may_retry:
-            _requeue(job, error)
+            _requeue(job, error.message, reason=_reason_for(error), call=error.call)
             return Outcome("retry", error)
-        _finish(job, EnrichmentJob.Status.FAILED, error=error.message, call=error.call)
+        _finish(
+            job,
+            EnrichmentJob.Status.FAILED,
+            error=error.message,
+            reason=_reason_for(error),
+            call=error.call,
+        )
         return Outcome("failed", error)
 
     output = result.output
@@ -122,6 +183,14 @@ def run_enrichment(job_id: int, *, may_retry: bool) -> Outcome:
     return Outcome("succeeded" if finished else "skipped")
 
 
+def _reason_for(error: llm.LLMError) -> str:
+    if error.retryable:  # timeouts, rate limits, server and connection errors
+        return Reason.UNAVAILABLE
+    if isinstance(error, llm.LLMInvalidOutput | llm.LLMRefusal):
+        return Reason.BAD_ANSWER
+    return Reason.SITE_ERROR  # a rejected request: a bad key, an unknown model
+
+
 def time_out(job_id: int, *, may_retry: bool) -> Outcome:
     """The task ran past its soft time limit: try again later, or give up."""
     error = llm.LLMTimeout("the job ran past its time limit")
@@ -129,17 +198,18 @@ def time_out(job_id: int, *, may_retry: bool) -> Outcome:
     if job is None:
         return Outcome("skipped")
     if may_retry:
-        _requeue(job, error)
+        _requeue(job, error.message, reason=Reason.TIMED_OUT)
         return Outcome("retry", error)
-    _finish(job, EnrichmentJob.Status.FAILED, error=error.message)
+    _finish(job, EnrichmentJob.Status.FAILED, error=error.message, reason=Reason.TIMED_OUT)
     return Outcome("failed", error)
 
 
-def _requeue(job: EnrichmentJob, error: llm.LLMError) -> None:
+def _requeue(job: EnrichmentJob, message: str, *, reason: str, call=None) -> None:
     EnrichmentJob.objects.filter(pk=job.pk, status=EnrichmentJob.Status.RUNNING).update(
         status=EnrichmentJob.Status.QUEUED,
-        error=f"Attempt {job.attempts} failed, will retry: {error.message}",
-        llm_call=error.call,
+        error=f"Attempt {job.attempts} failed, will retry: {message}",
+        reason=reason,
+        llm_call=call,
     )
 
 
@@ -150,6 +220,7 @@ def _finish(
     *,
     result: dict | None = None,
     error: str = "",
+    reason: str = "",
     call=None,
     version=None,
     moderate: str = "",
@@ -159,6 +230,7 @@ def _finish(
         status=status,
         result=result or {},
         error=error,
+        reason=reason,
         llm_call=call,
         prompt_version=version or (call.prompt_version if call else None),
         finished_at=timezone.now(),
@@ -185,3 +257,102 @@ def _apply_verdict(job: EnrichmentJob, verdict: str) -> None:
         properties={"listing_id": listing.pk, "verdict": verdict},
     )
     log.info("Listing %s %s by enrichment job %s", listing.pk, target, job.pk)
+
+
+# --- Stuck jobs ------------------------------------------------------------------------------
+
+
+def _stuck(now: datetime) -> Q:
+    """Jobs that nothing is going to finish: running past the hard time limit, or queued and
+    untouched for ``ENRICHMENT_QUEUED_TIMEOUT_SECONDS`` (their message was lost)."""
+    queued_timeout = timedelta(seconds=settings.ENRICHMENT_QUEUED_TIMEOUT_SECONDS)
+    return Q(status=EnrichmentJob.Status.RUNNING, started_at__lt=now - STUCK_RUNNING_AFTER) | Q(
+        Q(status=EnrichmentJob.Status.QUEUED)
+        & (
+            Q(started_at__lt=now - queued_timeout)
+            | Q(started_at__isnull=True, queued_at__lt=now - queued_timeout)
+        )
+    )
+
+
+def is_stuck(job: EnrichmentJob, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if job.status == EnrichmentJob.Status.RUNNING:
+        return job.started_at is not None and job.started_at < now - STUCK_RUNNING_AFTER
+    if job.status == EnrichmentJob.Status.QUEUED:
+        last_touched = job.started_at or job.queued_at
+        return last_touched < now - timedelta(seconds=settings.ENRICHMENT_QUEUED_TIMEOUT_SECONDS)
+    return False
+
+
+def _fail_stuck(job: EnrichmentJob, reason: str, message: str) -> bool:
+    """Fail a stuck job, unless it moved meanwhile (a worker claimed it again)."""
+    failed = EnrichmentJob.objects.filter(
+        pk=job.pk, status=job.status, started_at=job.started_at, attempts=job.attempts
+    ).update(
+        status=EnrichmentJob.Status.FAILED,
+        error=message,
+        reason=reason,
+        finished_at=timezone.now(),
+    )
+    return bool(failed)
+
+
+def reap_stuck_jobs() -> Counter[str]:
+    """End the jobs that no worker will finish; returns how many were ``requeued`` and
+    ``failed``. Safe to run at any time and twice at once: every change is a compare-and-set.
+
+    A job still running past the hard time limit lost its worker (killed, out of memory, or
+    stopped at the limit). It is queued again, unless it has had ``REAP_RETRY_BELOW_ATTEMPTS``
+    attempts, its listing is no longer live, or a newer job of the listing replaced it: then it
+    fails. A job queued and untouched for ``ENRICHMENT_QUEUED_TIMEOUT_SECONDS`` fails: its
+    message is lost, and a listing whose latest job failed is enriched again when it is saved
+    (or by ``enrich_listings --all``).
+    """
+    from .tasks import enrich_listing  # tasks imports this module
+
+    now = timezone.now()
+    done: Counter[str] = Counter()
+    stuck = (
+        EnrichmentJob.objects.filter(_stuck(now))
+        .select_related("listing")
+        .annotate(touched_at=Coalesce("started_at", "queued_at"))
+        .order_by("touched_at", "id")
+    )
+    for job in stuck.iterator(chunk_size=500):
+        if job.status == EnrichmentJob.Status.QUEUED:
+            waited = "it waited in the queue too long without a worker taking it"
+            done["failed"] += _fail_stuck(job, Reason.TIMED_OUT, f"Reaped: {waited}.")
+            continue
+        lost = f"attempt {job.attempts} did not finish within the time limit (its worker stopped)"
+        newer = job.listing.enrichment_jobs.filter(
+            Q(queued_at__gt=job.queued_at) | Q(queued_at=job.queued_at, pk__gt=job.pk)
+        ).exists()
+        if newer:
+            done["failed"] += _fail_stuck(job, Reason.SUPERSEDED, f"Reaped: {lost}; superseded.")
+        elif job.listing.status not in ENRICHABLE:
+            done["failed"] += _fail_stuck(job, Reason.NOT_LIVE, f"Reaped: {lost}; not live.")
+        elif job.attempts >= REAP_RETRY_BELOW_ATTEMPTS:
+            done["failed"] += _fail_stuck(job, Reason.TIMED_OUT, f"Reaped: {lost}; gave up.")
+        else:
+            with transaction.atomic():
+                requeued = EnrichmentJob.objects.filter(
+                    pk=job.pk,
+                    status=EnrichmentJob.Status.RUNNING,
+                    started_at=job.started_at,
+                    attempts=job.attempts,
+                ).update(
+                    status=EnrichmentJob.Status.QUEUED,
+                    error=f"Reaped: {lost}; queued again.",
+                    reason=Reason.TIMED_OUT,
+                )
+                if requeued:
+                    transaction.on_commit(partial(enrich_listing.delay, job.pk))
+            done["requeued"] += requeued
+    if done:
+        log.warning(
+            "Reaped stuck enrichment jobs: %d queued again, %d failed",
+            done["requeued"],
+            done["failed"],
+        )
+    return done

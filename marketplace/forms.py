@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from .images import ProcessedImage, process_listing_image
+from .images import ProcessedImage, process_listing_images
 from .models import Category, Listing, Message
 from .search import USED, SearchFilters, Sort
 
@@ -214,7 +214,8 @@ class ListingForm(forms.ModelForm):
         return [self[name] for name in self.fields if name.startswith(ATTRIBUTE_PREFIX)]
 
     def clean_photos(self) -> list[ProcessedImage]:
-        """Every new photo, checked and re-encoded; each refused file gets its own message."""
+        """Every new photo, checked and re-encoded within the upload's pixel and time budgets
+        (``images.process_listing_images``); each refused file gets its own message."""
         uploads: list[UploadedFile] = self.cleaned_data["photos"]
         if len(uploads) > self.photo_slots:
             limit = settings.LISTING_IMAGES_PER_LISTING
@@ -224,15 +225,7 @@ class ListingForm(forms.ModelForm):
                 f"You chose {len(uploads)} photos but can add only {self.photo_slots} more "
                 f"(at most {limit} per listing)."
             )
-        processed, errors = [], []
-        for upload in uploads:
-            try:
-                processed.append(process_listing_image(upload, name_stem=uuid.uuid4().hex[:16]))
-            except ValidationError as error:
-                errors.append(error)
-        if errors:
-            raise ValidationError(errors)
-        return processed
+        return process_listing_images(uploads, [uuid.uuid4().hex[:16] for _ in uploads])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -1,19 +1,38 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import slugify
+from pydantic import ValidationError as PydanticValidationError
+
+from llm.schemas import SLUG_PATTERN, CategoryOption
+
+
+def validate_category_slug(value: str) -> None:
+    """A slug the AI features can use as it is: their prompts name categories by slug and take
+    only lowercase ones (``llm.schemas.SLUG_PATTERN``), so one "Vintage-Toys" would make every
+    prompt input invalid."""
+    if not re.fullmatch(SLUG_PATTERN, value):
+        suggestion = slugify(value).strip("-_")
+        hint = f" such as “{suggestion}”" if suggestion and suggestion != value else ""
+        raise ValidationError(
+            "Use lowercase letters and digits, with single hyphens or underscores between "
+            f"words{hint}: the AI features name categories by this slug.",
+            code="invalid_category_slug",
+        )
 
 
 class Category(models.Model):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, validators=[validate_category_slug])
     name = models.CharField(max_length=80)
     icon = models.CharField(max_length=40, help_text="Name of an SVG in static/icons/.")
     position = models.PositiveSmallIntegerField(default=0)
@@ -31,6 +50,28 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("category", args=[self.slug])
+
+    def clean(self) -> None:
+        """The attributes too must be what the AI features can take (``CategoryOption``)."""
+        try:
+            CategoryOption.model_validate(
+                {
+                    "slug": "placeholder",  # the slug has its own validator and message
+                    "name": self.name,
+                    "attributes": self.attribute_specs,
+                    "uses_condition": self.uses_condition,
+                }
+            )
+        except PydanticValidationError as error:
+            problems = [
+                f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+                for problem in error.errors()
+                if problem["loc"] and problem["loc"][0] == "attributes"
+            ]
+            if problems:
+                raise ValidationError(
+                    {"attribute_specs": "; ".join(problems[:5])}, code="invalid_attributes"
+                ) from None
 
     @property
     def attribute_keys(self) -> list[str]:
@@ -310,6 +351,18 @@ class EnrichmentJob(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
+    class Reason(models.TextChoices):
+        """Why the last attempt failed, in words a seller can read (``error`` has the details,
+        for staff only: it can name the model server)."""
+
+        NONE = "", "—"
+        UNAVAILABLE = "unavailable", "The AI service did not answer."
+        BAD_ANSWER = "bad_answer", "The AI's answer could not be used."
+        TIMED_OUT = "timed_out", "The check took too long."
+        NOT_LIVE = "not_live", "The listing was not live when the check ran."
+        SITE_ERROR = "site_error", "Something went wrong on our side."
+        SUPERSEDED = "superseded", "A newer check of the listing replaced it."
+
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="enrichment_jobs")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -323,6 +376,7 @@ class EnrichmentJob(models.Model):
     )
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    reason = models.CharField(max_length=12, choices=Reason.choices, default="", blank=True)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

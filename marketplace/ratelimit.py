@@ -2,7 +2,12 @@
 
 A fixed window per person and scope, counted in the cache (Redis in services mode, so every web
 process shares the count; local memory in the embedded mode). The person is the logged-in user,
-or else the visitor id from the experiments cookie, or else the client address.
+or else the visitor id from the experiments cookie, or else the client address
+(``config.client_address``, which says when ``X-Forwarded-For`` is believed).
+
+A visitor id is the person only once the browser has sent it back: ``VisitorMiddleware`` mints a
+new one for every request without the cookie, so a client that drops its cookies would otherwise
+be a new person, with a fresh allowance, on every request. Such a request counts for the address.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from config.client_address import client_address
 
 
 @dataclass(frozen=True)
@@ -45,14 +52,28 @@ class Decision:
         return f"{minutes} minutes" if minutes < 90 else f"{math.ceil(minutes / 60)} hours"
 
 
-def _who(request: HttpRequest) -> str:
+def _counted_as(request: HttpRequest) -> list[str]:
+    """Who this request counts for: the person, and for a visitor id minted for this very
+    request, that id too, so that its first request is already in its count when it comes
+    back with the cookie."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
+        return [f"user:{user.pk}"]
     visitor = getattr(request, "visitor_id", "")
-    if visitor:
-        return f"visitor:{visitor}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    if not visitor:
+        return [f"ip:{client_address(request)}"]
+    if getattr(request, "visitor_is_new", False):
+        return [f"ip:{client_address(request)}", f"visitor:{visitor}"]
+    return [f"visitor:{visitor}"]
+
+
+def _count(key: str, seconds: int) -> int:
+    cache.add(key, 0, timeout=seconds + 5)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr: start the window again
+        cache.set(key, 1, timeout=seconds + 5)
+        return 1
 
 
 def hit(request: HttpRequest, scope: str) -> Decision:
@@ -60,12 +81,8 @@ def hit(request: HttpRequest, scope: str) -> Decision:
     limit = Limit.parse(settings.AI_RATE_LIMITS[scope])
     now = int(time.time())
     window = now // limit.seconds
-    key = f"ratelimit:{scope}:{_who(request)}:{window}"
-    cache.add(key, 0, timeout=limit.seconds + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: start the window again
-        cache.set(key, 1, timeout=limit.seconds + 5)
-        count = 1
+    counts = [
+        _count(f"ratelimit:{scope}:{who}:{window}", limit.seconds) for who in _counted_as(request)
+    ]
     retry_after = (window + 1) * limit.seconds - now
-    return Decision(allowed=count <= limit.requests, retry_after=retry_after)
+    return Decision(allowed=max(counts) <= limit.requests, retry_after=retry_after)

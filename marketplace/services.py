@@ -9,6 +9,7 @@ the enrichment job (on commit).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -176,21 +177,49 @@ def make_cover_photo(image: ListingImage) -> None:
 
 
 @transaction.atomic
-def toggle_favourite(user: User, listing: Listing) -> bool:
-    """Save or unsave a listing for a user; returns whether it is now a favourite."""
-    deleted, _ = Favourite.objects.filter(user=user, listing=listing).delete()
-    if deleted:
-        return False
-    Favourite.objects.get_or_create(user=user, listing=listing)
-    return True
+def save_favourite(user: User, listing: Listing) -> bool:
+    """Save a listing for a user; True if this call saved it, False if it already was.
+
+    Requests that arrive together (a double click) save it once: the unique constraint lets one
+    insert through and ``get_or_create`` finds that row for the others, so only the caller that
+    gets True should record the ``favourite_added`` event.
+    """
+    _, created = Favourite.objects.get_or_create(user=user, listing=listing)
+    return created
 
 
 @transaction.atomic
-def send_message(*, listing: Listing, buyer: User, sender: User, body: str) -> Message:
-    """Post a message in the conversation between ``buyer`` and the listing's seller.
+def unsave_favourite(user: User, listing: Listing) -> bool:
+    """Unsave a listing; True if this call removed it, False if it was not saved."""
+    deleted, _ = Favourite.objects.filter(user=user, listing=listing).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def toggle_favourite(user: User, listing: Listing) -> tuple[bool, bool]:
+    """Save or unsave a listing for a user: (whether it is now a favourite, whether this call
+    changed it). Concurrent toggles of an unsaved listing all save it, once."""
+    if unsave_favourite(user, listing):
+        return False, True
+    return True, save_favourite(user, listing)
+
+
+# An identical message from the same sender in the same thread within this time is taken for a
+# double submit (a double click, a resent form, a retry after a slow answer) and not sent twice.
+# Chosen over a per-form token because it needs no schema or template change and also covers
+# clients that resend the same form; what it costs is that someone who deliberately sends the
+# very same text twice within two minutes sees it once, which loses nothing.
+DUPLICATE_MESSAGE_WINDOW = timedelta(minutes=2)
+
+
+@transaction.atomic
+def send_message(*, listing: Listing, buyer: User, sender: User, body: str) -> tuple[Message, bool]:
+    """Post a message in the conversation between ``buyer`` and the listing's seller: (the
+    message, whether this call created it).
 
     The first message from a buyer opens the thread (one per listing and buyer); later ones,
-    from either side, continue it.
+    from either side, continue it. A double submit returns the message already sent, unsent
+    again (``DUPLICATE_MESSAGE_WINDOW``), even when the submits arrive together.
     """
     if buyer.pk == listing.seller_id:
         raise ValidationError("You can't send a message about your own listing.")
@@ -201,10 +230,23 @@ def send_message(*, listing: Listing, buyer: User, sender: User, body: str) -> M
         if listing.status != Listing.Status.ACTIVE:
             raise ValidationError("This listing is no longer available.")
         thread, _ = Thread.objects.get_or_create(listing=listing, buyer=buyer)
+    # Writers of one thread take turns (a row lock until commit), so the second of two submits
+    # arriving together sees the first one's message.
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    now = timezone.now()
+    duplicate = (
+        thread.messages.filter(
+            sender=sender, body=body, created_at__gte=now - DUPLICATE_MESSAGE_WINDOW
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if duplicate is not None:
+        return duplicate, False
     message = Message.objects.create(thread=thread, sender=sender, body=body)
     thread.last_message_at = message.created_at
     thread.save(update_fields=["last_message_at"])
-    return message
+    return message, True
 
 
 @transaction.atomic

@@ -26,8 +26,8 @@ def backoff_seconds(retries: int, retry_after: float | None = None) -> float:
     acks_late=True,  # acknowledged when done, so a crash gives the job back to the queue
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
-    soft_time_limit=60,
-    time_limit=90,
+    soft_time_limit=enrichment.SOFT_TIME_LIMIT_SECONDS,
+    time_limit=enrichment.TIME_LIMIT_SECONDS,
 )
 def enrich_listing(self, job_id: int) -> str:
     """Run enrichment job ``job_id``, retrying rate limits and timeouts with backoff.
@@ -44,3 +44,11 @@ def enrich_listing(self, job_id: int) -> str:
         retry_after = getattr(outcome.error, "retry_after", None)
         raise self.retry(countdown=backoff_seconds(self.request.retries, retry_after))
     return outcome.status
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def reap_stuck_enrichment_jobs() -> dict[str, int]:
+    """Beat runs this every ``ENRICHMENT_REAP_MINUTES``: queue again or fail the enrichment jobs
+    that no worker will finish (``enrichment.reap_stuck_jobs``); returns how many of each."""
+    done = enrichment.reap_stuck_jobs()
+    return {"requeued": done["requeued"], "failed": done["failed"]}

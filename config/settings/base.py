@@ -264,3 +264,35 @@ AI_RATE_LIMITS = {
 AI_ASSISTANT_TIMEOUT_SECONDS = env.float("AI_ASSISTANT_TIMEOUT_SECONDS", default=10.0)
 # Search understanding is on the page's critical path: past this, plain search answers instead.
 AI_SEARCH_TIMEOUT_SECONDS = env.float("AI_SEARCH_TIMEOUT_SECONDS", default=3.0)
+
+# --- Abuse limits and stuck jobs (docs/operations.md) ---------------------------------------
+
+# How many reverse proxies in front of the app append to X-Forwarded-For. Rate limits and the
+# login throttle count a client without cookies or account by its address: with 0 (gunicorn
+# faces the clients) that is REMOTE_ADDR and the header is ignored; with n, the n-th address from
+# the right of X-Forwarded-For. Too high a number lets clients pick their address.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
+# Failed log-ins (accounts/throttle.py): after this many wrong passwords for one account from one
+# address, or this many from one address for any accounts, that client waits out the lockout
+# (the right password is refused too, with a message saying how long).
+LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=5)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=30)
+LOGIN_THROTTLE_LOCKOUT_SECONDS = env.int("LOGIN_THROTTLE_LOCKOUT_SECONDS", default=15 * 60)
+
+# Photos of one upload (a post or an edit, at most LISTING_IMAGES_PER_LISTING files): the pixels
+# decoding them all may take (a JPEG counts at the reduced size libjpeg decodes it at, about a
+# quarter of its pixels), and the seconds after which the photos not yet processed are refused.
+# They keep one post from holding a web worker for long (marketplace/images.py).
+LISTING_UPLOAD_MAX_PIXELS = env.int("LISTING_UPLOAD_MAX_PIXELS", default=100_000_000)
+LISTING_UPLOAD_SECONDS = env.float("LISTING_UPLOAD_SECONDS", default=10.0)
+
+# Enrichment jobs that no worker will finish (marketplace/enrichment.py, reap_stuck_jobs): beat
+# looks for them this often. A job running past the task's hard time limit is queued again (or
+# failed after three attempts); one queued and untouched for this long is failed.
+ENRICHMENT_REAP_MINUTES = env.int("ENRICHMENT_REAP_MINUTES", default=5)
+ENRICHMENT_QUEUED_TIMEOUT_SECONDS = env.int("ENRICHMENT_QUEUED_TIMEOUT_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["reap-stuck-enrichment-jobs"] = {
+    "task": "marketplace.tasks.reap_stuck_enrichment_jobs",
+    "schedule": timedelta(minutes=ENRICHMENT_REAP_MINUTES),
+}

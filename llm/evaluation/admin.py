@@ -128,6 +128,11 @@ class EvalCaseForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # Django's JSON field parses NaN and Infinity, which Postgres then refuses to store.
+        for name in ("input", "expected", "tags"):
+            problem = datasets.json_value_problem(cleaned.get(name))
+            if problem:
+                self.add_error(name, problem)
         dataset = cleaned.get("dataset")
         if dataset is None or self.errors:
             return cleaned

@@ -95,17 +95,17 @@ def load_dataset(
         cities_path = cities_path or path.parent / datasets.CITIES_FILE
         if cities_path.exists():
             shared_input["cities"] = datasets.read_cities(cities_path)
-    cases = datasets.read_dataset(
+    checked = datasets.check_dataset(
         path,
         input_schema=input_schema,
         output_schema=version.output_schema,
         categories=category_options(),
         shared_input=shared_input,
+        prompt=prompt_name,
+        holdout=holdout,
     )
-    _check_holdout_apart(path, name, holdout, cases)
-    digest = datasets.content_hash(
-        cases, prompt=prompt_name, shared_input=shared_input, holdout=holdout
-    )
+    _check_holdout_apart(path, name, holdout, checked)
+    digest = checked.content_hash
 
     with transaction.atomic():
         current = EvalDataset.objects.select_for_update().filter(name=name).order_by("-version")
@@ -137,17 +137,51 @@ def load_dataset(
         else:
             dataset = EvalDataset.objects.create(name=name, version=dataset.version + 1, **fields)
             action = "new version"
-        EvalCase.objects.bulk_create(
-            EvalCase(
-                dataset=dataset,
-                position=position,
-                input=case.input,
-                expected=case.expected,
-                tags=case.tags,
-            )
-            for position, case in enumerate(cases, start=1)
-        )
+        _insert_cases(dataset, path, checked, prompt=prompt_name, shared_input=shared_input)
     return LoadedDataset(dataset, action)
+
+
+LOAD_BATCH = 1000
+
+
+def _insert_cases(
+    dataset: EvalDataset,
+    path: Path,
+    checked: datasets.CheckedDataset,
+    *,
+    prompt: str,
+    shared_input: dict[str, Any],
+) -> None:
+    """Insert the checked file's cases a batch at a time (never the whole file in memory).
+
+    The file is read a second time, so it is hashed again: a file changed since it was checked
+    rolls the load back rather than loading cases nobody checked.
+    """
+    hasher = datasets.ContentHasher()
+    batch: list[EvalCase] = []
+    try:
+        for position, case in enumerate(datasets.iter_cases(path), start=1):
+            hasher.add(case.input, case.expected, case.tags)
+            batch.append(
+                EvalCase(
+                    dataset=dataset,
+                    position=position,
+                    input=case.input,
+                    expected=case.expected,
+                    tags=case.tags,
+                )
+            )
+            if len(batch) == LOAD_BATCH:
+                EvalCase.objects.bulk_create(batch)
+                batch = []
+    except (OSError, ValueError) as exc:  # unreadable, or a line no longer valid JSON
+        raise EvaluationError(
+            f"{path} changed while it was loaded ({exc}); nothing loaded"
+        ) from None
+    EvalCase.objects.bulk_create(batch)
+    digest = hasher.hexdigest(prompt=prompt, shared_input=shared_input, holdout=dataset.is_holdout)
+    if (hasher.count, digest) != (checked.count, checked.content_hash):
+        raise EvaluationError(f"{path} changed while it was loaded; nothing loaded")
 
 
 def _prompt_named_by(name: str, path: Path) -> str:
@@ -158,21 +192,20 @@ def _prompt_named_by(name: str, path: Path) -> str:
 
 
 def _check_holdout_apart(
-    path: Path, name: str, holdout: bool, cases: list[datasets.CaseLine]
+    path: Path, name: str, holdout: bool, checked: datasets.CheckedDataset
 ) -> None:
     """A held-out case must not also be a development case: it would be tuned on."""
     sibling_name = datasets.prompt_name_for(name) if holdout else name + datasets.HOLDOUT_SUFFIX
     sibling = EvalDataset.objects.current(sibling_name)
     if sibling is None:
         return
-    theirs = {
-        datasets.input_key(case_input): position
-        for position, case_input in sibling.cases.values_list("position", "input")
-    }
+    shared = sorted(
+        (checked.line_of_input[digest], position)
+        for position, case_input in sibling.cases.values_list("position", "input").iterator()
+        if (digest := datasets.input_digest(case_input)) in checked.line_of_input
+    )
     problems = [
-        f"line {case.line}: the same input as case #{theirs[key]} of {sibling}"
-        for case in cases
-        if (key := datasets.input_key(case.input)) in theirs
+        f"line {line}: the same input as case #{position} of {sibling}" for line, position in shared
     ]
     if problems:
         raise datasets.DatasetFileError(
@@ -217,22 +250,18 @@ def file_differs(dataset: EvalDataset) -> bool:
         return False
     version = _latest_version(dataset.prompt.name)
     try:
-        cases = datasets.read_dataset(
+        checked = datasets.check_dataset(
             path,
             input_schema=INPUT_SCHEMAS[version.input_schema],
             output_schema=version.output_schema,
             categories={},
             shared_input=dataset.shared_input,
+            prompt=dataset.prompt.name,
+            holdout=dataset.is_holdout,
         )
     except datasets.DatasetFileError:
         return True
-    digest = datasets.content_hash(
-        cases,
-        prompt=dataset.prompt.name,
-        shared_input=dataset.shared_input,
-        holdout=dataset.is_holdout,
-    )
-    return digest != dataset.content_hash
+    return checked.content_hash != dataset.content_hash
 
 
 def refresh_content_hash(dataset: EvalDataset) -> None:

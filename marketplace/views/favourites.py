@@ -32,8 +32,17 @@ def favourite_toggle(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return HttpResponseClientRedirect(login.url)
         return login
-    is_favourite = services.toggle_favourite(request.user, listing)
-    if is_favourite:
+    # The button says what it wants ("saved": 1 or 0), so that a double click or a resent form
+    # does the same thing twice rather than undo itself; a page rendered before it said so
+    # toggles.
+    wanted = request.POST.get("saved")
+    if wanted == "1":
+        is_favourite, changed = True, services.save_favourite(request.user, listing)
+    elif wanted == "0":
+        is_favourite, changed = False, services.unsave_favourite(request.user, listing)
+    else:
+        is_favourite, changed = services.toggle_favourite(request.user, listing)
+    if is_favourite and changed:  # only the request that saved it: concurrent ones find it saved
         track(request, ab_tests.FAVOURITE_ADDED, listing_id=listing.pk)
     if request.htmx:
         return render(

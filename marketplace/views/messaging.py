@@ -37,7 +37,7 @@ def contact_seller(request: HttpRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            message = services.send_message(
+            message, created = services.send_message(
                 listing=listing,
                 buyer=request.user,
                 sender=request.user,
@@ -46,7 +46,8 @@ def contact_seller(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            track(request, ab_tests.CONTACT_SELLER, listing_id=listing.pk)
+            if created:  # a double submit lands on the message already sent, counted once
+                track(request, ab_tests.CONTACT_SELLER, listing_id=listing.pk)
             messages.success(request, f"Message sent to {listing.seller.display_name}.")
             return redirect(message.thread.get_absolute_url() + "#latest")
     return render_listing_detail(request, listing, contact_form=form)

@@ -155,3 +155,44 @@ def test_a_concluded_iteration_points_to_the_running_one(experiment):
         simulate("--units", "10")
     call_command("simulate_traffic", "--experiment", "checkout-2", "--units", "10", verbosity=0)
     assert Exposure.objects.filter(experiment__key="checkout-2").count() == 10
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--effect", "contact_rate=nan"], "The effect on contact_rate must be a relative lift"),
+        (["--effect", "contact_rate=inf"], "above -1 and at most 10 (0.1 is +10%, -0.5 is -50%)"),
+        (["--effect", "contact_rate=-3"], "got -3.0"),
+        (["--effect", "contact_rate=-1"], "got -1.0"),
+        (["--baseline", "contact_rate=1.5"], "contact_rate is a conversion rate, from 0 to 1"),
+        (["--baseline", "contact_rate=-0.1"], "got -0.1"),
+        (["--baseline", "contact_rate=nan"], "got nan"),
+        (["--days", "-3"], "Days: from 1 to 365, the past days over which exposures are spread"),
+        (["--days", "0"], "got 0"),
+        (["--days", "100000000"], "got 100000000"),
+        (["--units", "2000000"], "Units: from 1 to 1,000,000; got 2,000,000"),
+        (["--units", "20000", "--through-site"], "Units through the site: from 1 to 10,000"),
+    ],
+)
+def test_it_refuses_numbers_that_mean_nothing_and_writes_nothing(experiment, args, message):
+    units = [] if "--units" in args else ["--units", "10"]
+    with pytest.raises(CommandError, match=re.escape(message)):
+        simulate(*units, *args)
+    assert not Exposure.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_a_count_baseline_is_bounded_too():
+    count = MetricFactory(key="searches", event_name="search", kind="count")
+    ExperimentFactory(key="search-exp", primary_metric=count)
+    with pytest.raises(CommandError, match=r"a mean count of events per unit, from 0 to 50"):
+        call_command(
+            "simulate_traffic",
+            "--experiment",
+            "search-exp",
+            "--units",
+            "10",
+            "--baseline",
+            "searches=1e6",
+            verbosity=0,
+        )

@@ -3,6 +3,7 @@
 import pytest
 
 from experiments.models import Event
+from llm import fake_server
 from marketplace.enrichment import queue_enrichment, run_enrichment
 from marketplace.models import EnrichmentJob, Listing
 from tests.factories import FavouriteFactory, ListingFactory, UserFactory, category
@@ -68,6 +69,37 @@ def test_a_failed_check_says_the_listing_is_live_as_written(client, fake_openai)
     page = client.get(listing.get_absolute_url())
     assert "could not run" in page.text
     assert "live exactly as you wrote it" in page.text
+
+
+def test_a_failed_check_tells_the_seller_why_without_the_technical_details(client, settings):
+    settings.LLM_PROVIDER = "openai"
+    settings.OPENAI_API_KEY = "sk-test-unreachable"
+    settings.OPENAI_BASE_URL = "http://127.0.0.1:9/v1"  # nothing listens there
+    settings.LLM_MAX_RETRIES = 0
+    listing = ListingFactory.create()
+    job = enrich(listing)
+    assert "127.0.0.1:9" in job.error  # for staff, in the admin
+
+    client.force_login(listing.seller)
+    page = client.get(listing.get_absolute_url())
+    assert "The check could not run: The AI service did not answer." in page.text
+    assert "Editing it runs the check again." in page.text
+    assert "127.0.0.1" not in page.text
+    assert job.error not in page.text
+    assert "try again" not in page.text  # nothing will, unless the seller edits
+
+
+def test_a_check_that_will_be_retried_says_so(client, fake_openai):
+    listing = ListingFactory.create()
+    job = queue_enrichment(listing, enqueue=False)
+    fake_openai.queue(fake_server.rate_limited(retry_after=1))
+    assert run_enrichment(job.pk, may_retry=True).status == "retry"
+
+    client.force_login(listing.seller)
+    page = client.get(listing.get_absolute_url())
+    assert "The last try did not work: The AI service did not answer." in page.text
+    assert "We will try again soon" in page.text
+    assert fake_openai.base_url not in page.text
 
 
 def test_buyers_never_see_the_panel(client):

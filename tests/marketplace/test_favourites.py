@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from experiments.models import Event
 from marketplace.models import Favourite, Listing
 from tests.factories import FavouriteFactory, ListingFactory, ListingImageFactory
 
@@ -92,3 +93,20 @@ def test_the_favourites_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(6):
         response = user_client.get(reverse("favourites"))
     assert len(response.context["page_obj"]) == per_page
+
+
+def test_a_double_click_on_save_saves_once(user_client, user):
+    listing = ListingFactory.create()
+    page = user_client.get(listing.get_absolute_url())
+    assert 'name="saved" value="1"' in page.text  # the button says what it wants
+    url = reverse("favourite_toggle", args=[listing.pk])
+    for _ in range(2):
+        response = user_client.post(url, {"saved": "1"}, headers={"HX-Request": "true"})
+        assert 'aria-pressed="true"' in response.text
+        assert 'name="saved" value="0"' in response.text  # the next click unsaves
+    assert Favourite.objects.filter(user=user, listing=listing).count() == 1
+    assert Event.objects.filter(name="favourite_added").count() == 1
+
+    for _ in range(2):
+        user_client.post(url, {"saved": "0"})
+    assert not Favourite.objects.exists()

@@ -201,6 +201,19 @@ def test_a_refused_photo_shows_why_and_keeps_the_rest_of_the_form(
     assert not ListingImage.objects.exists()
 
 
+def test_photos_over_the_uploads_pixel_budget_are_refused_and_nothing_is_saved(
+    user_client, settings
+):
+    settings.LISTING_UPLOAD_MAX_PIXELS = 1_000_000
+    photos = [image_upload(f"{n}.png", size=(800, 600)) for n in range(3)]
+    response = user_client.post(reverse("listing_create"), {**listing_data(), "photos": photos})
+    assert response.status_code == 200
+    assert "Together these photos have 1.4 million pixels to process" in response.text
+    assert "Your new photos were not saved: choose them again." in response.text
+    assert not Listing.objects.exists()
+    assert not ListingImage.objects.exists()
+
+
 def test_at_most_the_configured_number_of_photos(user_client, user, settings):
     settings.LISTING_IMAGES_PER_LISTING = 3
     listing = ListingFactory.create(seller=user)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from marketplace import services
 from marketplace.images import process_listing_image
-from marketplace.models import Listing, Thread
+from marketplace.models import Listing, Message, Thread
 from tests.factories import (
     ListingFactory,
     ListingImageFactory,
@@ -76,10 +76,20 @@ def test_photos_are_capped_per_listing(settings):
 
 def test_toggle_favourite_flips(user):
     listing = ListingFactory.create()
-    assert services.toggle_favourite(user, listing) is True
-    assert services.toggle_favourite(user, listing) is False
-    assert services.toggle_favourite(user, listing) is True
+    assert services.toggle_favourite(user, listing) == (True, True)
+    assert services.toggle_favourite(user, listing) == (False, True)
+    assert services.toggle_favourite(user, listing) == (True, True)
     assert listing.favourited_by.count() == 1
+
+
+def test_saving_and_unsaving_twice_changes_it_once(user):
+    listing = ListingFactory.create()
+    assert services.save_favourite(user, listing) is True
+    assert services.save_favourite(user, listing) is False
+    assert listing.favourited_by.count() == 1
+    assert services.unsave_favourite(user, listing) is True
+    assert services.unsave_favourite(user, listing) is False
+    assert not listing.favourited_by.exists()
 
 
 def test_only_the_two_parties_write_in_a_thread(other_user):
@@ -111,6 +121,31 @@ def test_mark_thread_read_marks_only_the_other_partys_messages():
 def test_the_first_message_opens_the_thread_and_dates_it():
     buyer, seller = UserFactory.create(), UserFactory.create()
     listing = ListingFactory.create(seller=seller)
-    message = services.send_message(listing=listing, buyer=buyer, sender=buyer, body="Hello")
+    message, created = services.send_message(
+        listing=listing, buyer=buyer, sender=buyer, body="Hello"
+    )
+    assert created
     assert message.thread.buyer == buyer
     assert message.thread.last_message_at == message.created_at
+
+
+def test_the_same_message_sent_twice_in_a_row_is_sent_once():
+    buyer = UserFactory.create()
+    listing = ListingFactory.create()
+    first, _ = services.send_message(listing=listing, buyer=buyer, sender=buyer, body="Hello")
+    again, created = services.send_message(listing=listing, buyer=buyer, sender=buyer, body="Hello")
+    assert (again, created) == (first, False)
+    _, created = services.send_message(listing=listing, buyer=buyer, sender=buyer, body="Hi?")
+    assert created  # another text is another message
+    assert first.thread.messages.count() == 2
+
+
+def test_the_same_text_later_is_a_new_message():
+    buyer = UserFactory.create()
+    listing = ListingFactory.create()
+    first, _ = services.send_message(listing=listing, buyer=buyer, sender=buyer, body="Hello")
+    Message.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - services.DUPLICATE_MESSAGE_WINDOW - timedelta(seconds=1)
+    )
+    _, created = services.send_message(listing=listing, buyer=buyer, sender=buyer, body="Hello")
+    assert created

@@ -40,24 +40,38 @@ class Command(BaseCommand):
             required=True,
             help="An experiment's key, or a feature (then its running iteration).",
         )
-        parser.add_argument("--units", type=int, default=0, help="How many synthetic units.")
+        parser.add_argument(
+            "--units",
+            type=int,
+            default=0,
+            help="How many synthetic units (at most 1,000,000; 10,000 with --through-site).",
+        )
         parser.add_argument(
             "--effect",
             action="append",
             default=[],
             metavar="METRIC=LIFT",
-            help="True relative lift of a metric in every non-control variant (0.1 = +10%%).",
+            help=(
+                "True relative lift of a metric in every non-control variant (0.1 = +10%%; "
+                "above -1, at most 10)."
+            ),
         )
         parser.add_argument(
             "--baseline",
             action="append",
             default=[],
             metavar="METRIC=VALUE",
-            help="Control's rate (conversion), mean count (count) or mean value (sum).",
+            help=(
+                "Control's rate (conversion, 0 to 1), mean count (count, 0 to 50) or mean value "
+                "(sum) per unit."
+            ),
         )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
-            "--days", type=int, default=14, help="Spread exposures over this many days."
+            "--days",
+            type=int,
+            default=14,
+            help="Spread exposures over this many past days (1 to 365).",
         )
         parser.add_argument(
             "--through-site",
