@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
+from marketplace.text import CleanCharField
+
 from .models import User
 
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(help_text="Only for account emails; buyers never see it.")
-    city = forms.CharField(
+    city = CleanCharField(
         max_length=80, required=False, help_text="Pre-filled as the location of your ads."
     )
 

@@ -37,6 +37,11 @@ def test_signup_ignores_a_next_url_off_the_site(client):
     assert response["Location"] == reverse("home")
 
 
+def test_signup_keeps_the_city_without_bidi_or_control_characters(client):
+    client.post(reverse("signup"), signup_data(city="\u202eFrei\x00burg\u202c"))
+    assert User.objects.get(username="lena").city == "Freiburg"
+
+
 def test_signup_shows_what_is_wrong(client):
     response = client.post(
         reverse("signup"), signup_data(email="not-an-email", password2="something-else")
