@@ -16,6 +16,7 @@ from llm.models import PRODUCTION
 
 from .. import ab_tests, ai, ratelimit, services
 from ..models import AssistantSuggestion
+from ..text import clean_text
 from .common import AuthenticatedHttpRequest
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,9 @@ def assistant_prompt_for(request: HttpRequest) -> tuple[str, str]:
 def assistant_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not assistant_enabled(request):
         raise Http404("The assistant is not available.")
-    text = request.POST.get("text", "").strip()
+    # Cleaned and bounded before the rate limit and the model: the text goes into the call log
+    # and the suggestion row, where PostgreSQL refuses a NUL, and back onto the seller's page.
+    text = clean_text(request.POST.get("text", ""), multiline=True).strip()
     context: dict = {"text": text}
     if not text:
         context["problem"] = "Write a few words about your item first, then ask again."
