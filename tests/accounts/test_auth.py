@@ -37,6 +37,14 @@ def test_signup_ignores_a_next_url_off_the_site(client):
     assert response["Location"] == reverse("home")
 
 
+@pytest.mark.parametrize("target", ["' OR 1=1 --", "my_listings", "//evil.example/"])
+def test_signup_ignores_a_next_that_is_not_a_path(client, user, target):
+    response = client.post(reverse("signup"), signup_data(next=target))
+    assert response["Location"] == reverse("home")
+    client.force_login(user)  # a logged-in visitor is sent on at once
+    assert client.get(reverse("signup"), {"next": target})["Location"] == reverse("home")
+
+
 def test_signup_keeps_the_city_without_bidi_or_control_characters(client):
     client.post(reverse("signup"), signup_data(city="\u202eFrei\x00burg\u202c"))
     assert User.objects.get(username="lena").city == "Freiburg"

@@ -108,6 +108,11 @@ def test_the_switch_leads_to_the_plain_search_of_the_buyers_words(client, smart_
     assert client.get(switched_on.url).status_code == 302  # understood again
 
 
+def test_the_switch_goes_to_the_search_page_when_next_is_not_a_path(client):
+    response = client.post("/search/smart/", {"smart": "off", "next": "smart_search_switch"})
+    assert response["Location"] == "/search/"
+
+
 def test_words_without_filters_need_no_redirect(client, smart_search, phones):
     response = client.get("/search/", {"q": "zebra"})
     assert response.status_code == 200
