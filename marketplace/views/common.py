@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -49,7 +50,10 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     else ``fallback``.
 
     Only a path will do: ``redirect()`` takes any other text for the name of a view (and 500s
-    when there is none), and a browser takes "//host/…" to another site.
+    when there is none), and a browser takes "//host/…" to another site. Nor the address of this
+    very request: a page that sends logged-in people on would send them round in a loop.
     """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    return target if is_site_path(target) else fallback
+    if is_site_path(target) and urlsplit(target).path != request.path:
+        return target
+    return fallback
