@@ -86,9 +86,8 @@ class CleanCharField(forms.CharField):
 
     def bound_data(self, data: Any, initial: Any) -> Any:
         # A form shown again with its errors shows the cleaned text, never a control character.
-        if isinstance(data, str):
-            return clean_text(data, multiline=self.multiline)
-        return super().bound_data(data, initial)
+        value = super().bound_data(data, initial)
+        return clean_text(value, multiline=self.multiline) if isinstance(value, str) else value
 
 
 def clean_text_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
