@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from marketplace.text import CleanCharField
+from edge.text import CleanCharField
 
 from .models import User
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 
-from marketplace.views.common import safe_next
+from edge.redirects import safe_next
 
 from .forms import SignupForm
 

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from edge.text import CleanCharField, clean_text_formfield
+
 from .images import ProcessedImage, process_listing_image
 from .models import Category, Listing, Message
 from .search import USED, SearchFilters, Sort
-from .text import CleanCharField, clean_text_formfield
 
 ATTRIBUTE_PREFIX = "attr_"
 PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/gif"

@@ -19,11 +19,11 @@ from django.http import HttpRequest, QueryDict
 from waffle import flag_is_active
 
 import llm
+from edge.text import clean_param
 
 from . import ab_tests, ai, ratelimit
 from .models import Category
 from .templatetags.bazaar import format_price
-from .text import clean_param
 
 log = logging.getLogger(__name__)
 

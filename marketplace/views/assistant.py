@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from waffle import flag_is_active
 
 import llm
+from edge.text import clean_text
 from experiments.api import track, variant_for
 from llm.models import PRODUCTION
 
 from .. import ab_tests, ai, ratelimit, services
 from ..models import AssistantSuggestion
-from ..text import clean_text
 from .common import AuthenticatedHttpRequest
 
 log = logging.getLogger(__name__)

@@ -1,10 +1,10 @@
-"""Cleaning people's text where it comes in (marketplace/text.py)."""
+"""Cleaning people's text where it comes in (edge/text.py)."""
 
 import pytest
 from django import forms
 from django.http import QueryDict
 
-from marketplace.text import CleanCharField, clean_param, clean_text
+from edge.text import CleanCharField, clean_param, clean_text
 
 SCOTLAND = "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
 
