@@ -12,9 +12,12 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+# /app/secrets: where bin/with-secret-key keeps a generated key (a volume in docker-compose.yml,
+# which takes this directory's owner and mode when it is created).
 RUN useradd --create-home --uid 1000 bazaar \
-    && mkdir -p /app/media /app/staticfiles \
-    && chown -R bazaar:bazaar /app/media /app/staticfiles
+    && mkdir -p /app/media /app/staticfiles /app/secrets \
+    && chown -R bazaar:bazaar /app/media /app/staticfiles /app/secrets \
+    && chmod 700 /app/secrets
 USER bazaar
 
 EXPOSE 8000

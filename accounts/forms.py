@@ -7,13 +7,15 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from edge.text import CleanCharField
+
 from . import throttle
 from .models import User
 
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(help_text="Only for account emails; buyers never see it.")
-    city = forms.CharField(
+    city = CleanCharField(
         max_length=80, required=False, help_text="Pre-filled as the location of your ads."
     )
 

@@ -3,13 +3,40 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
+
+from edge.redirects import safe_next
 
 from .forms import LoginForm, SignupForm
 
 
-class LoginView(auth_views.LoginView):
+@sensitive_post_parameters("password1", "password2")
+def signup(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request, "")
+    if request.user.is_authenticated:
+        return redirect(next_url or "home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to Bazaar, {user.display_name}!")
+        return redirect(next_url or "home")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+class SitePathNextMixin(auth_views.RedirectURLMixin):
+    """Django's auth views check ``next`` for its host only, and take any other text (a relative
+    "' OR 1=1 --") as an address; the login page, visited logged in, with itself as ``next``
+    raises instead of redirecting. Here ``next`` is a path of this site, or the default."""
+
+    request: HttpRequest
+
+    # django-stubs give this method a ``request`` argument that Django's does not have.
+    def get_redirect_url(self) -> str:  # type: ignore[override]
+        return safe_next(self.request, "")
+
+
+class LoginView(SitePathNextMixin, auth_views.LoginView):
     """Django's log-in page, throttled (``accounts.throttle``): a locked client gets a 429."""
 
     form_class = LoginForm
@@ -22,19 +49,5 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-@sensitive_post_parameters("password1", "password2")
-def signup(request: HttpRequest) -> HttpResponse:
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
-    if request.user.is_authenticated:
-        return redirect(next_url or "home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome to Bazaar, {user.display_name}!")
-        return redirect(next_url or "home")
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+class LogoutView(SitePathNextMixin, auth_views.LogoutView):
+    pass

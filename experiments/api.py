@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -384,6 +385,20 @@ def track(
     )
 
 
+def _storable(value: Any) -> Any:
+    """``value`` (parsed JSON) without what PostgreSQL's JSONB refuses: NUL in any string, and
+    NaN or infinite numbers. A property taken from a request must never make the request a 500."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    return value
+
+
 def record_event(
     name: str,
     *,
@@ -403,7 +418,7 @@ def record_event(
         visitor_id=visitor_id,
         user_id=user_id,
         value=value,
-        properties=json.loads(json.dumps(properties or {}, cls=DjangoJSONEncoder)),
+        properties=_storable(json.loads(json.dumps(properties or {}, cls=DjangoJSONEncoder))),
         idempotency_key=idempotency_key or None,
         timestamp=when or timezone.now(),
         is_simulated=simulated,

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from edge.text import CleanCharField, clean_text_formfield
+
 from .images import ProcessedImage, process_listing_images
 from .models import Category, Listing, Message
 from .search import USED, SearchFilters, Sort
@@ -25,7 +27,7 @@ class SearchForm(forms.Form):
     that one filter (see ``to_filters``); an unknown sort falls back to the default order.
     """
 
-    q = forms.CharField(required=False, max_length=200, label="Keywords")
+    q = CleanCharField(required=False, max_length=200, label="Keywords")
     category = forms.ChoiceField(
         required=False,
         error_messages={"invalid_choice": "There is no category “%(value)s”."},
@@ -48,7 +50,7 @@ class SearchForm(forms.Form):
         label="Max price",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "To"}),
     )
-    city = forms.CharField(required=False, max_length=80)
+    city = CleanCharField(required=False, max_length=80)
     condition = forms.ChoiceField(
         required=False,
         choices=[("", "Any condition"), *Listing.Condition.choices, (USED, "Used (any condition)")],
@@ -119,7 +121,7 @@ def attribute_field(spec: dict) -> forms.Field:
         return forms.DecimalField(
             label=label, required=False, min_value=0, max_digits=12, decimal_places=2
         )
-    return forms.CharField(label=label, required=False, max_length=80)
+    return CleanCharField(label=label, required=False, max_length=80)
 
 
 def _json_number(value: Decimal) -> int | float:
@@ -160,6 +162,7 @@ class ListingForm(forms.ModelForm):
     class Meta:
         model = Listing
         fields = ["title", "category", "price", "currency", "condition", "city", "description"]
+        formfield_callback = clean_text_formfield
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "price": forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
@@ -260,6 +263,7 @@ class MessageForm(forms.ModelForm):
     class Meta:
         model = Message
         fields = ["body"]
+        formfield_callback = clean_text_formfield
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
         labels = {"body": "Your message"}
         error_messages = {"body": {"required": "Write a message before sending it."}}

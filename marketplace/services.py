@@ -297,7 +297,8 @@ def accept_suggestion_fields(suggestion: AssistantSuggestion, fields: list[str])
 
 def link_suggestion(listing: Listing, suggestion_id: str | None) -> None:
     """Tie the seller's latest assistant suggestion to the listing it helped write."""
-    if suggestion_id and suggestion_id.isdigit():
+    # isdigit() alone also passes "²" and "１２", which int() refuses.
+    if suggestion_id and suggestion_id.isascii() and suggestion_id.isdigit():
         AssistantSuggestion.objects.filter(
             pk=int(suggestion_id), user=listing.seller, listing__isnull=True
         ).update(listing=listing)

@@ -19,6 +19,7 @@ from django.http import HttpRequest, QueryDict
 from waffle import flag_is_active
 
 import llm
+from edge.text import clean_param
 
 from . import ab_tests, ai, ratelimit
 from .models import Category
@@ -58,32 +59,46 @@ def feature_on(request: HttpRequest) -> bool:
     return has_it and request.COOKIES.get(COOKIE) != "off"
 
 
-def should_understand(request: HttpRequest) -> bool:
+def should_understand(request: HttpRequest, query: str) -> bool:
     """A new text search (not one already understood, not one the buyer asked to take literally)."""
     params = request.GET
-    return bool(params.get("q", "").strip()) and FROM not in params and params.get(OFF) != "0"
+    return bool(query) and FROM not in params and params.get(OFF) != "0"
 
 
-def understand(request: HttpRequest) -> Outcome:
-    """Understand the query in ``request`` if the visitor has the feature; never raises."""
-    if not should_understand(request) or not feature_on(request):
+def understand(request: HttpRequest, query: str) -> Outcome:
+    """Understand ``query`` if the visitor has the feature; never raises.
+
+    ``query`` is the search form's cleaned keywords, not the raw parameter: the form has removed
+    what must not reach the model and bounded its length, and an invalid query is "" (nothing to
+    understand).
+    """
+    if not should_understand(request, query) or not feature_on(request):
         return Outcome()
     if not ratelimit.hit(request, "search").allowed:
         return Outcome(note="Smart search is resting for a moment: these are plain results.")
-    query = request.GET["q"].strip()
     try:
         understood = ai.understand_query(query, timeout=settings.AI_SEARCH_TIMEOUT_SECONDS)
+    except llm.LLMInputError as error:
+        # The form keeps queries within the prompt's input, so this is a prompt whose limits
+        # changed: the buyer still gets their results.
+        log.error("Search understanding refused the query %r: %s", query[:80], error)
+        return Outcome(note="Smart search could not read this query: these are plain results.")
     except llm.LLMError as error:
         log.warning("Search understanding failed for %r: %s", query[:80], error.message)
         return Outcome(note="Smart search is unavailable right now: these are plain results.")
-    params = understood_params(request.GET, understood)
+    params = understood_params(request.GET, understood, query)
     if params is None:
         return Outcome()
     return Outcome(redirect_to=f"{request.path}?{params.urlencode()}")
 
 
-def understood_params(current: QueryDict, understood: ai.UnderstoodQuery) -> QueryDict | None:
-    """The search URL's parameters with the understood filters in, or None if nothing changes."""
+def understood_params(
+    current: QueryDict, understood: ai.UnderstoodQuery, query: str
+) -> QueryDict | None:
+    """The search URL's parameters with the understood filters in, or None if nothing changes.
+
+    ``query``, what the buyer typed (as the form cleaned it), is kept as ``from``.
+    """
     params = current.copy()
     params.pop("page", None)
     found = []
@@ -103,7 +118,7 @@ def understood_params(current: QueryDict, understood: ai.UnderstoodQuery) -> Que
         found.append(name)
     if not found:
         return None
-    params[FROM] = current.get("q", "")
+    params[FROM] = query
     params["q"] = understood.keywords
     params[UNDERSTOOD] = ",".join(found)
     return params
@@ -120,15 +135,22 @@ def chips(request: HttpRequest) -> list[Chip]:
     params = request.GET
     if FROM not in params:
         return []
-    understood = [name for name in params.get(UNDERSTOOD, "").split(",") if params.get(name)]
+    named = params.get(UNDERSTOOD, "").split(",")
+    understood = [name for name in named if name in FIELDS and params.get(name)]
     result = []
     for name in understood:
         remaining = params.copy()
         remaining.pop(name)
         remaining.pop("page", None)
         remaining[UNDERSTOOD] = ",".join(n for n in understood if n != name)
-        result.append(Chip(_label(name, params[name]), f"{request.path}?{remaining.urlencode()}"))
+        label = _label(name, clean_param(params, name))
+        result.append(Chip(label, f"{request.path}?{remaining.urlencode()}"))
     return result
+
+
+def understood_from(request: HttpRequest) -> str:
+    """What the buyer typed before understanding rewrote it (the ``from`` parameter), cleaned."""
+    return clean_param(request.GET, FROM)
 
 
 def literal_search_url(request: HttpRequest) -> str:

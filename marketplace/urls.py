@@ -1,13 +1,29 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from .views import assistant, browse, favourites, messaging, selling
+
+
+class UsernameConverter:
+    """A username as Django's username validator allows them (letters, digits and @.+-_), so that
+    an address with anything else (a NUL, which PostgreSQL cannot even compare) is a 404."""
+
+    regex = r"[\w.@+-]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UsernameConverter, "username")
 
 urlpatterns = [
     path("", browse.home, name="home"),
     path("search/", browse.search, name="search"),
     path("search/smart/", browse.smart_search_switch, name="smart_search_switch"),
     path("c/<slug:slug>/", browse.category, name="category"),
-    path("u/<str:username>/", browse.seller_profile, name="seller_profile"),
+    path("u/<username:username>/", browse.seller_profile, name="seller_profile"),
     # Posting and managing listings; the action paths come before the slugged detail URL.
     path("listings/new/", selling.listing_create, name="listing_create"),
     path(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from waffle import flag_is_active
 
 import llm
+from edge.text import clean_text
 from experiments.api import track, variant_for
 from llm.models import PRODUCTION
 
@@ -55,7 +56,9 @@ def assistant_prompt_for(request: HttpRequest) -> tuple[str, str]:
 def assistant_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not assistant_enabled(request):
         raise Http404("The assistant is not available.")
-    text = request.POST.get("text", "").strip()
+    # Cleaned and bounded before the rate limit and the model: the text goes into the call log
+    # and the suggestion row, where PostgreSQL refuses a NUL, and back onto the seller's page.
+    text = clean_text(request.POST.get("text", ""), multiline=True).strip()
     context: dict = {"text": text}
     if not text:
         context["problem"] = "Write a few words about your item first, then ask again."

@@ -60,17 +60,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    outcome = understanding.understand(request)
+    # The form first: understanding (a model call) and the search event get the buyer's words
+    # as the form cleaned and bounded them, never the raw parameter.
+    form = SearchForm(request.GET, categories=Category.objects.all())
+    query = form.to_filters().q
+    outcome = understanding.understand(request, query)
     if outcome.redirect_to:
         return redirect(outcome.redirect_to)
-    form = SearchForm(request.GET, categories=Category.objects.all())
     response, page_obj = _render_results(
         request,
         form,
         category=None,
         extra={
             "chips": understanding.chips(request),
-            "understood_from": request.GET.get(understanding.FROM, ""),
+            "understood_from": understanding.understood_from(request),
             "literal_url": understanding.literal_search_url(request),
             "search_note": outcome.note,
             "smart_search": _smart_search_state(request),
@@ -80,7 +83,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if page_obj.number == 1:  # a search is counted once, not once per page
         results = page_obj.paginator.count
         properties: dict[str, Any] = {
-            "q": request.GET.get("q", "")[:200],
+            "q": query,
             "results": results,
             "understood": understanding.FROM in request.GET,
         }

@@ -37,6 +37,21 @@ def test_signup_ignores_a_next_url_off_the_site(client):
     assert response["Location"] == reverse("home")
 
 
+@pytest.mark.parametrize(
+    "target", ["' OR 1=1 --", "my_listings", "//evil.example/", "/accounts/signup/"]
+)
+def test_signup_ignores_a_next_that_is_not_a_path(client, user, target):
+    response = client.post(reverse("signup"), signup_data(next=target))
+    assert response["Location"] == reverse("home")
+    client.force_login(user)  # a logged-in visitor is sent on at once
+    assert client.get(reverse("signup"), {"next": target})["Location"] == reverse("home")
+
+
+def test_signup_keeps_the_city_without_bidi_or_control_characters(client):
+    client.post(reverse("signup"), signup_data(city="\u202eFrei\x00burg\u202c"))
+    assert User.objects.get(username="lena").city == "Freiburg"
+
+
 def test_signup_shows_what_is_wrong(client):
     response = client.post(
         reverse("signup"), signup_data(email="not-an-email", password2="something-else")
@@ -62,6 +77,22 @@ def test_logging_in_and_out(client, user):
     assert client.get(reverse("logout")).status_code == 405  # logging out takes a POST
     client.post(reverse("logout"))
     assert not client.get(reverse("home")).context["user"].is_authenticated
+
+
+@pytest.mark.parametrize("target", ["' OR 1=1 --", "//evil.example/", "🙂"])
+def test_logging_in_and_out_ignore_a_next_that_is_not_a_path(client, user, target):
+    credentials = {"username": user.username, "password": "correct-horse-battery"}
+    response = client.post(reverse("login"), {**credentials, "next": target})
+    assert response["Location"] == reverse("home")
+    response = client.post(reverse("logout"), {"next": target})
+    assert response["Location"] == reverse("home")
+
+
+def test_the_login_page_sends_a_logged_in_visitor_home_whatever_next_says(client, user):
+    """Django raises on a logged-in visit whose next is the login page itself (a 500)."""
+    client.force_login(user)
+    response = client.get(reverse("login"), {"next": reverse("login")})
+    assert response["Location"] == reverse("home")
 
 
 def test_a_wrong_password_is_refused(client, user):

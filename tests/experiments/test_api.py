@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from experiments.api import variant_for
+from experiments.api import record_event, variant_for
 from experiments.assignment import assign
 from experiments.models import Event, Experiment, Exposure
 from experiments.units import VISITOR_COOKIE
@@ -262,6 +262,16 @@ def test_an_idempotency_key_drops_duplicate_events(client):
     assert not client.get("/track/listing_published/", {"key": "publish-42"}).json()["recorded"]
     client.get("/track/listing_published/", {"key": "publish-43"})
     assert Event.objects.count() == 2
+
+
+def test_event_properties_are_stored_without_what_postgresql_refuses():
+    """A property can come from a request (a search query): a NUL, which JSONB refuses in any
+    string, or a number JSON cannot write, is dropped rather than turning the request into a 500."""
+    properties = {"q": "bi\x00ke", "words": ["a\x00b"], "\x00n": {"x": float("nan")}}
+    event = record_event("search", visitor_id="v", properties={**properties, "big": float("inf")})
+    assert event is not None
+    event.refresh_from_db()
+    assert event.properties == {"q": "bike", "words": ["ab"], "n": {"x": None}, "big": None}
 
 
 def test_template_tags_decide_and_track(client):

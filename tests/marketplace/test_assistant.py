@@ -1,5 +1,6 @@
 """The listing assistant on the post form: suggestions, failures, limits, what sellers used."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -157,6 +158,16 @@ def test_empty_or_overlong_text_is_explained(seller_client):
     assert not LLMCall.objects.exists()
 
 
+def test_the_sellers_text_is_cleaned_before_the_model_reads_it(seller_client):
+    """Issue 13: a NUL in the text reached the call log's JSONB (a 500 on PostgreSQL)."""
+    response = suggest(seller_client, "selling my \u202eiphone\u202c 12\x00 64gb\r\nblack, berlin")
+    assert "suggestion-list" in response.text
+    assert AssistantSuggestion.objects.get().text == "selling my iphone 12 64gb\nblack, berlin"
+    sent = json.dumps(LLMCall.objects.get().messages, ensure_ascii=False)
+    assert "\\u0000" not in sent  # NUL, as JSON writes it
+    assert "\u202e" not in sent
+
+
 def test_the_assistant_is_rate_limited_with_a_friendly_message(seller_client, settings):
     settings.AI_RATE_LIMITS = {**settings.AI_RATE_LIMITS, "assistant": "2/hour"}
     assert "suggestion-list" in suggest(seller_client).text
@@ -227,6 +238,22 @@ def test_publishing_links_the_suggestion_and_counts_the_publish_once(seller_clie
     listing = record.listing
     seller_client.post(reverse("listing_edit", args=[listing.pk]), {**data, "action": "save"})
     assert Event.objects.filter(name="listing_published").count() == 1
+
+
+@pytest.mark.parametrize("suggestion", ["１２", "²", "9" * 40, "-1", "1e3"])
+def test_a_suggestion_that_is_not_a_plain_number_links_nothing(seller_client, suggestion):
+    data = {
+        "title": "iPhone 12 64GB",
+        "category": category("phones").pk,
+        "price": "300",
+        "currency": "EUR",
+        "condition": "good",
+        "city": "Berlin",
+        "description": "Works fine.",
+        "action": "publish",
+        "suggestion": suggestion,
+    }
+    assert seller_client.post(reverse("listing_create"), data).status_code == 302
 
 
 def test_the_prompt_experiment_serves_each_seller_their_variants_pinned_version(

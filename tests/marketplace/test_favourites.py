@@ -33,6 +33,28 @@ def test_without_htmx_the_heart_goes_back_to_the_page(user_client, user):
     assert Favourite.objects.filter(user=user, listing=listing).exists()
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "' OR 1=1 --",  # redirect() took these for names of views: NoReverseMatch, a 500
+        "🙂 saved",
+        "home",
+        "my_listings",
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example/",  # browsers read a backslash as a slash
+        "/\t/evil.example/",  # and drop tabs and newlines
+        "javascript:alert(1)",
+        "/" + "x" * 3000,
+    ],
+)
+def test_a_next_that_is_not_a_path_on_this_site_goes_back_to_the_listing(user_client, target):
+    listing = ListingFactory.create()
+    response = user_client.post(reverse("favourite_toggle", args=[listing.pk]), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == listing.get_absolute_url()
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client):
     listing = ListingFactory.create()
     url = reverse("favourite_toggle", args=[listing.pk])

@@ -43,6 +43,13 @@ def test_publish_does_not_follow_a_next_url_off_the_site(user_client, user):
     assert response["Location"] == listing.get_absolute_url()
 
 
+@pytest.mark.parametrize("name", ["listing_publish", "listing_mark_sold"])
+def test_an_action_with_a_next_that_is_not_a_path_goes_back_to_the_listing(user_client, user, name):
+    listing = ListingFactory.create(seller=user)
+    response = user_client.post(reverse(name, args=[listing.pk]), {"next": "' OR 1=1 --"})
+    assert response["Location"] == listing.get_absolute_url()
+
+
 def test_delete_asks_first_then_takes_the_listing_down_but_keeps_it(user_client, user):
     listing = ListingFactory.create(seller=user, title="Rowing machine")
     thread = ThreadFactory.create(listing=listing)

@@ -76,6 +76,21 @@ def test_publishing_a_new_listing(user_client, user):
     assert "Your listing is live." in response.text
 
 
+def test_bidi_overrides_and_control_characters_are_removed_from_what_a_seller_posts(user_client):
+    data = listing_data(
+        title="\u202eSamsung\u202c Galaxy\x00 S21",
+        description="Small crack.\r\n\u2066Battery\u2069 is fine.\x1b",
+        city="Ma\u200binz",
+        attr_model="Galaxy\u202e S21",
+    )
+    user_client.post(reverse("listing_create"), data)
+    listing = Listing.objects.get()
+    assert listing.title == "Samsung Galaxy S21"
+    assert listing.description == "Small crack.\nBattery is fine."
+    assert listing.city == "Mainz"
+    assert listing.attributes["model"] == "Galaxy S21"
+
+
 def test_saving_a_draft(user_client):
     response = user_client.post(reverse("listing_create"), listing_data(action="draft"))
     listing = Listing.objects.get()

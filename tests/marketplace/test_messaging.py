@@ -151,6 +151,13 @@ def test_replying_in_a_conversation(client, user):
     assert thread.last_message_at > before
 
 
+def test_a_message_is_stored_without_control_or_bidi_characters(client, user):
+    thread = ThreadFactory.create(buyer=user)
+    client.force_login(user)
+    client.post(thread.get_absolute_url(), {"body": "Still \u202eavailable\u202c?\x00\r\nThanks"})
+    assert thread.messages.get().body == "Still available?\nThanks"
+
+
 def test_an_empty_reply_gets_an_error(client, user):
     thread = ThreadFactory.create(buyer=user)
     client.force_login(user)

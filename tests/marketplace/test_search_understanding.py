@@ -1,14 +1,17 @@
 """Search understanding: a buyer's words become filters they can see, undo, or switch off."""
 
+import json
 from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+import llm
 from experiments.assignment import assign
 from experiments.models import Event, Experiment, Exposure, Flag
 from llm import fake_server
 from llm.models import LLMCall
+from marketplace import ai
 from marketplace.ab_tests import AI_SEARCH
 from marketplace.understanding import COOKIE
 from tests.factories import ListingFactory, category
@@ -105,6 +108,11 @@ def test_the_switch_leads_to_the_plain_search_of_the_buyers_words(client, smart_
     assert client.get(switched_on.url).status_code == 302  # understood again
 
 
+def test_the_switch_goes_to_the_search_page_when_next_is_not_a_path(client):
+    response = client.post("/search/smart/", {"smart": "off", "next": "smart_search_switch"})
+    assert response["Location"] == "/search/"
+
+
 def test_words_without_filters_need_no_redirect(client, smart_search, phones):
     response = client.get("/search/", {"q": "zebra"})
     assert response.status_code == 200
@@ -152,6 +160,54 @@ def test_hostile_queries_are_shown_as_text(client, smart_search):
     response = client.get("/search/", {"q": "<script>alert(1)</script> iphone"}, follow=True)
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.text
+
+
+def test_a_nul_in_the_search_query_gives_results_not_a_500(client, phones):
+    """Issue 13: the search event stored the raw query in JSONB, which refuses NUL (PostgreSQL)."""
+    response = client.get("/search/", {"q": "ipho\x00ne 14", "ai": "0"})
+    assert response.status_code == 200
+    assert [listing.title for listing in response.context["page_obj"]] == ["iPhone 14 Pro"]
+    assert Event.objects.get(name="search").properties["q"] == "iphone 14"
+
+
+def test_smart_search_reads_the_query_without_its_control_characters(client, smart_search, phones):
+    response = client.get("/search/", {"q": "cheap\x00 iphone \u202ein berlin under 300"})
+    assert response.status_code == 302
+    assert params(response.url)["from"] == "cheap iphone in berlin under 300"
+    assert "\\u0000" not in json.dumps(LLMCall.objects.get().messages)  # NUL, as JSON writes it
+
+
+def test_a_query_longer_than_the_form_allows_gives_plain_results_not_a_500(
+    client, smart_search, phones
+):
+    """Issue 13: understanding ran before the form's 200-character limit and failed on the
+    prompt's own 300-character limit (LLMInputError)."""
+    response = client.get("/search/", {"q": "cheap iphone " * 30})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 200 characters" in response.text
+    assert not LLMCall.objects.exists()
+
+
+def test_a_query_the_prompt_refuses_gives_plain_results_with_a_note(
+    client, smart_search, phones, monkeypatch
+):
+    def refuse(query, **kwargs):
+        raise llm.LLMInputError("search_query@1: the input does not fit SearchQueryInput")
+
+    monkeypatch.setattr(ai, "understand_query", refuse)
+    response = client.get("/search/", {"q": QUERY})
+    assert response.status_code == 200
+    assert "Smart search could not read this query" in response.text
+
+
+def test_hostile_understood_parameters_give_plain_results_not_a_500(client, phones):
+    response = client.get(
+        "/search/",
+        {"q": "iphone", "from": "bi\x00ke", "understood": "category,q", "category": "pho\x00nes"},
+    )
+    assert response.status_code == 200
+    assert [chip.label for chip in response.context["chips"]] == ["Phones"]  # q is no filter
+    assert response.context["understood_from"] == "bike"
 
 
 def test_the_experiment_decides_who_gets_it_and_records_exposures(client, phones):

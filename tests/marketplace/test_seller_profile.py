@@ -1,4 +1,8 @@
+from urllib.parse import quote
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from marketplace.models import Listing
@@ -43,3 +47,17 @@ def test_profile_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(4):
         response = client.get(seller.get_absolute_url())
     assert len(response.context["page_obj"]) == per_page
+
+
+@pytest.mark.parametrize("username", ["mar\x00ta", "\u202emarta", "marta 🙂"])
+def test_an_address_with_what_no_username_has_is_404_without_looking_it_up(client, username):
+    """A NUL reached the username lookup, which PostgreSQL refuses (a 500)."""
+    UserFactory.create(username="marta")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/u/{quote(username)}/").status_code == 404
+    assert not [query for query in queries if "accounts_user" in query["sql"]]
+
+
+def test_usernames_with_dots_and_at_signs_still_have_a_profile(client):
+    UserFactory.create(username="anna.k@home+1")
+    assert client.get(reverse("seller_profile", args=["anna.k@home+1"])).status_code == 200
