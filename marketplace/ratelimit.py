@@ -52,19 +52,27 @@ class Decision:
         return f"{minutes} minutes" if minutes < 90 else f"{math.ceil(minutes / 60)} hours"
 
 
-def _counted_as(request: HttpRequest) -> list[str]:
-    """Who this request counts for: the person, and for a visitor id minted for this very
-    request, that id too, so that its first request is already in its count when it comes
-    back with the cookie."""
+def _counted_as(request: HttpRequest, limit: int) -> list[tuple[str, int]]:
+    """Who this request counts for, each with its allowance.
+
+    A logged-in user counts for their account. Anyone else counts for their visitor id once
+    their browser has sent it back, and always for their address, with ``AI_RATE_LIMIT_ADDRESS_
+    FACTOR`` times the allowance (people behind one address share it): a client that fetches a
+    fresh cookie every so often gets a fresh visitor allowance each time, never a fresh address.
+    A visitor id minted for this very request counts too, so that its first request is already
+    in its count when it comes back with the cookie.
+    """
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return [f"user:{user.pk}"]
+        return [(f"user:{user.pk}", limit)]
+    address = client_address(request)
+    everyone_there = (f"address:{address}", limit * settings.AI_RATE_LIMIT_ADDRESS_FACTOR)
     visitor = getattr(request, "visitor_id", "")
     if not visitor:
-        return [f"ip:{client_address(request)}"]
+        return [(f"ip:{address}", limit), everyone_there]
     if getattr(request, "visitor_is_new", False):
-        return [f"ip:{client_address(request)}", f"visitor:{visitor}"]
-    return [f"visitor:{visitor}"]
+        return [(f"ip:{address}", limit), (f"visitor:{visitor}", limit), everyone_there]
+    return [(f"visitor:{visitor}", limit), everyone_there]
 
 
 def _count(key: str, seconds: int) -> int:
@@ -81,8 +89,9 @@ def hit(request: HttpRequest, scope: str) -> Decision:
     limit = Limit.parse(settings.AI_RATE_LIMITS[scope])
     now = int(time.time())
     window = now // limit.seconds
-    counts = [
-        _count(f"ratelimit:{scope}:{who}:{window}", limit.seconds) for who in _counted_as(request)
-    ]
+    allowed = all(
+        _count(f"ratelimit:{scope}:{who}:{window}", limit.seconds) <= allowance
+        for who, allowance in _counted_as(request, limit.requests)
+    )
     retry_after = (window + 1) * limit.seconds - now
-    return Decision(allowed=max(counts) <= limit.requests, retry_after=retry_after)
+    return Decision(allowed=allowed, retry_after=retry_after)

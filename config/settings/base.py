@@ -257,6 +257,9 @@ AI_RATE_LIMITS = {
     "assistant": env("AI_RATE_LIMIT_ASSISTANT", default="30/hour"),
     "search": env("AI_RATE_LIMIT_SEARCH", default="120/hour"),
 }
+# Anonymous requests also count for their address, with this many times a person's allowance (the
+# people behind one address share it): fresh cookies never make a fresh address.
+AI_RATE_LIMIT_ADDRESS_FACTOR = env.int("AI_RATE_LIMIT_ADDRESS_FACTOR", default=10)
 # Time budgets of the model calls a person waits for, in seconds: each covers the whole call
 # (attempts, backoff, Retry-After), so that a slow or rate-limited model gives the feature's
 # friendly message and a logged failure well before the web server's own timeout

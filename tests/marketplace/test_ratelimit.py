@@ -90,3 +90,19 @@ def test_a_new_visitors_first_request_counts_once_they_keep_the_cookie(client, l
     client.get("/search/", {"q": "sofa under 100"})
     client.get("/search/", {"q": "used bike in hamburg"})
     assert LLMCall.objects.count() == 2
+
+
+def test_fresh_cookies_never_make_a_fresh_address(limit_of_two, settings):
+    """Each new cookie is a new visitor with their own allowance, but everyone at one address
+    shares a ceiling of AI_RATE_LIMIT_ADDRESS_FACTOR allowances."""
+    settings.AI_RATE_LIMIT_ADDRESS_FACTOR = 3
+    decisions = []
+    for _ in range(5):  # a client that takes a new cookie for every two searches
+        first = cookieless()
+        response = VisitorMiddleware(lambda r: HttpResponse())(first)
+        for _ in range(2):
+            returning = RequestFactory().get("/search/", REMOTE_ADDR="203.0.113.7")
+            returning.COOKIES["bz_vid"] = response.cookies["bz_vid"].value
+            decisions.append(ratelimit.hit(through_visitor_middleware(returning), "search").allowed)
+    assert decisions == [True] * 6 + [False] * 4  # two allowances each, six for the address
+    assert allowed([cookieless("198.51.100.4")]) == [True]  # another address is not affected
