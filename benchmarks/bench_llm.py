@@ -48,13 +48,10 @@ from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 import llm  # noqa: E402
-from llm import cache  # noqa: E402
+from llm import cache, features  # noqa: E402
 from llm.fake_server import FakeOpenAIServer, answer  # noqa: E402
 from llm.models import LLMCall  # noqa: E402
-from llm.offline import answer as offline_answer  # noqa: E402
-from llm.offline import forget_corpus  # noqa: E402
-from llm.registry import resolve_prompt  # noqa: E402
-from llm.schemas import INPUT_SCHEMAS  # noqa: E402
+from marketplace.ai_features.offline import forget_corpus  # noqa: E402
 
 TARGET_US = 1000.0
 OFFLINE_PROMPTS = ("listing_assistant", "listing_enrichment", "search_query")
@@ -158,9 +155,10 @@ def rotate(items: list[Any]) -> Callable[[], Any]:
 
 def offline_call(prompt: str, inputs: list[Any]) -> Callable[[], Any]:
     """The offline model's answer to the next input, as the provider computes it."""
-    schema = resolve_prompt(prompt).output_schema
+    answer = features.get(prompt).offline
+    assert answer is not None
     take = rotate(inputs)
-    return lambda: offline_answer(schema, take())
+    return lambda: answer(take())
 
 
 def run_call(prompt: str, inputs: list[Any]) -> Callable[[], Any]:
@@ -282,13 +280,13 @@ def run_benchmarks(calls: int) -> list[dict[str, Any]]:
     print("offline model (the answer itself, from a validated input)")
     offline_inputs = {
         "listing_assistant": [
-            INPUT_SCHEMAS["ListingAssistantInput"].model_validate(
+            features.get("listing_assistant").input_schema.model_validate(
                 {"text": text, "categories": categories}
             )
             for text in ASSISTANT_TEXTS
         ],
         "listing_enrichment": [
-            INPUT_SCHEMAS["ListingEnrichmentInput"].model_validate(
+            features.get("listing_enrichment").input_schema.model_validate(
                 {
                     "listing": listing,
                     "categories": categories,
@@ -298,7 +296,7 @@ def run_benchmarks(calls: int) -> list[dict[str, Any]]:
             for listing in ENRICHMENT_LISTINGS
         ],
         "search_query": [
-            INPUT_SCHEMAS["SearchQueryInput"].model_validate(
+            features.get("search_query").input_schema.model_validate(
                 {"query": query, "categories": categories}
             )
             for query in SEARCH_QUERIES

@@ -77,7 +77,7 @@ from experiments.services import refresh_results, start_experiment
 from experiments.units import VISITOR_COOKIE, VISITOR_COOKIE_SALT
 from llm.evaluation.models import EvalRun
 from llm.models import PromptVersion
-from llm.offline.classifier import forget_corpus
+from llm.prompt_files import export_prompts
 from marketplace import services
 from marketplace.ab_tests import (
     AI_SEARCH,
@@ -85,6 +85,7 @@ from marketplace.ab_tests import (
     LISTING_PROMPT_VERSION,
     assistant_group,
 )
+from marketplace.ai_features.offline.classifier import forget_corpus
 from marketplace.images import process_listing_image
 from marketplace.models import Category, Listing, Message, Thread
 from tests.e2e.chromium import (
@@ -376,7 +377,7 @@ def evaluate_the_assistant(note: str) -> None:
 def add_a_candidate_prompt() -> None:
     """The walkthrough's prompt edit (a shorter title), synced as a version labelled candidate."""
     prompts = WORK_DIR / "prompts"
-    shutil.copytree(settings.LLM_PROMPTS_DIR, prompts)
+    export_prompts(prompts)
     source = prompts / f"{LISTING_ASSISTANT_PROMPT}.toml"
     text = source.read_text()
     edited = text.replace("- title: at most 80 characters.", "- title: at most 60 characters.")

@@ -4,9 +4,12 @@ The door is small::
 
     import llm
 
-    result = llm.run("listing_assistant", {"text": ..., "categories": [...]}, target=listing)
-    llm.resolve_prompt("listing_assistant:candidate")
-    llm.move_label("listing_assistant", "production", 3, user=request.user)
+    result = llm.run("ticket_triage", {"text": ...}, target=ticket)
+    llm.resolve_prompt("ticket_triage:candidate")
+    llm.move_label("ticket_triage", "production", 3, user=request.user)
+
+``ticket_triage`` stands for any AI feature an app registers (``llm.register(llm.Feature(...))``,
+see ``llm.features``); ``llm`` itself names none.
 
 and the errors of ``llm.errors`` (``LLMError`` and its subclasses, ``PromptRefError``,
 ``LLMInputError``). The names below are imported on first use, because this package is imported
@@ -32,11 +35,15 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from .features import Feature, Gate, register
     from .registry import resolve_prompt
     from .runner import LLMResult, run
     from .services import move_label, sync_prompts
 
 _LAZY = {
+    "Feature": "llm.features",
+    "Gate": "llm.features",
+    "register": "llm.features",
     "run": "llm.runner",
     "LLMResult": "llm.runner",
     "resolve_prompt": "llm.registry",
@@ -45,6 +52,8 @@ _LAZY = {
 }
 
 __all__ = [
+    "Feature",
+    "Gate",
     "LLMConnectionError",
     "LLMError",
     "LLMInputError",
@@ -57,6 +66,7 @@ __all__ = [
     "LLMTimeout",
     "PromptRefError",
     "move_label",
+    "register",
     "resolve_prompt",
     "run",
     "sync_prompts",

@@ -1,6 +1,6 @@
 """Panels that other apps add to a prompt version's admin page.
 
-``llm`` imports neither ``marketplace`` nor ``experiments``, yet a version's page should show
+``llm`` imports no other app of the project, yet a version's page should show
 what happened to it online: the experiments whose variants used it. The app that knows
 registers a panel, a function of the request and the version that returns HTML (or "" to show
 nothing)::

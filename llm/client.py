@@ -69,7 +69,7 @@ def preload() -> None:
     connection pool is still empty, so no connection is shared across processes.
     """
     client = OpenAIProvider.from_settings().client()
-    client.chat.completions.with_raw_response  # noqa: B018 (the attribute access loads modules)
+    client.chat.completions.with_raw_response  # noqa: B018 (the access itself loads modules)
 
 
 def endpoint_of(base_url: str) -> str:
@@ -139,7 +139,7 @@ class OpenAIProvider:
     def endpoint(self) -> str:
         return endpoint_of(self.base_url)
 
-    def model_for(self, requested: str) -> str:
+    def model_for(self, requested: str, prompt: str = "") -> str:
         return requested
 
     def redact(self, text: str) -> str:

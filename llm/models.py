@@ -115,9 +115,12 @@ class PromptLabelMove(models.Model):
 
 
 def describe_provider(provider: str, model: str, endpoint: str) -> str:
-    """What the UI says answered: "offline model" or "gpt-4o-mini via api.openai.com"."""
+    """What the UI says answered: "offline model", "offline placeholder (no model)" or
+    "gpt-4o-mini via api.openai.com"."""
     if provider == "offline":
-        return "offline model"
+        from .offline import PLACEHOLDER_MODEL
+
+        return "offline placeholder (no model)" if model == PLACEHOLDER_MODEL else "offline model"
     return f"{model} via {endpoint}" if endpoint else model
 
 

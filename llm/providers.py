@@ -27,6 +27,8 @@ class CompletionRequest:
     max_tokens: int | None
     schema_name: str
     json_schema: dict[str, Any]
+    # The prompt (the AI feature) asked: the offline provider answers by its feature.
+    prompt: str = ""
     # The validated input itself: the offline model works from it rather than from the text.
     input: BaseInput | None = None
     # A caller's time budget in seconds (a web request: a person waits), for the whole call:
@@ -55,14 +57,14 @@ class Provider(Protocol):
     @property
     def cacheable(self) -> bool:
         """Whether answers are worth caching: yes for a paid, slow API; no for the offline
-        model, which answers faster than a cache lookup and learns as the listings change."""
+        model, which answers faster than a cache lookup and may learn as the site's data changes."""
 
     @property
     def endpoint(self) -> str:
         """host[:port] of the server, for the log and the UI; empty for a local model."""
 
-    def model_for(self, requested: str) -> str:
-        """The model that will answer when ``requested`` is asked for."""
+    def model_for(self, requested: str, prompt: str = "") -> str:
+        """The model that will answer ``prompt`` when ``requested`` is asked for."""
 
     def complete(self, request: CompletionRequest) -> ProviderReply:
         """An answer, or an ``LLMError`` subclass for a failed call."""

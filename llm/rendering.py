@@ -1,7 +1,7 @@
 """Turning a prompt version and an input into the messages sent to a model.
 
 Templates use Django's template language with autoescaping off (the messages are not HTML). Text
-from people (a seller's words, a search query) goes in through the ``json`` filter: a JSON string
+from people (what someone typed) goes in through the ``json`` filter: a JSON string
 literal in which ``<``, ``>`` and ``&`` are escaped as ``\\u003c``… (as ``json_script`` does), so
 that nothing in the text can close the delimiter tags around it or pass for the prompt's own
 words. A template that names a variable the input doesn't have renders it empty; the tests render
@@ -62,7 +62,7 @@ def render_template(source: str, data: dict[str, Any]) -> str:
     """``source`` rendered with ``data``.
 
     Rendered text is remembered by the data the template reads: a system message that lists
-    the categories renders once, not on every call, although the seller's text changes.
+    the site's choices renders once, not on every call, although the person's text changes.
     """
     used = {key: value for key, value in data.items() if key in _names_used(source)}
     return _render_cached(source, json.dumps(used, sort_keys=True, ensure_ascii=False))

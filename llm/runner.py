@@ -1,6 +1,6 @@
 """``llm.run``: ask a prompt for an answer, and log the call whatever happens.
 
-    result = llm.run("listing_assistant", {"text": ..., "categories": [...]}, target=listing)
+    result = llm.run("ticket_triage", {"text": ...}, target=ticket)
     result.output      # the validated pydantic object
     result.call        # the LLMCall row
     result.provider_label  # "offline model", "gpt-4o-mini via api.openai.com"
@@ -28,13 +28,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from pydantic import BaseModel, ValidationError
 
-from . import cache
+from . import cache, features
 from .errors import LLMError, LLMInputError, LLMInvalidOutput, LLMRefusal
 from .models import LLMCall, PromptVersion
 from .providers import CompletionRequest, Provider, ProviderReply, get_provider
 from .registry import resolve_prompt
 from .rendering import render_messages
-from .schemas import INPUT_SCHEMAS, OUTPUT_SCHEMAS
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +156,8 @@ def prepare(
     """Everything ``send`` needs, from the arguments of ``run``. Raises ``PromptRefError`` or
     ``LLMInputError``; asks no model."""
     version = prompt_ref if isinstance(prompt_ref, PromptVersion) else resolve_prompt(prompt_ref)
-    input_schema = INPUT_SCHEMAS[version.input_schema]
-    output_schema = OUTPUT_SCHEMAS[version.output_schema]
+    input_schema = features.input_schema(version.input_schema)
+    output_schema = features.output_schema(version.output_schema)
     try:
         validated_input = input_schema.model_validate(input)
     except ValidationError as exc:
@@ -169,7 +168,9 @@ def prepare(
     payload = validated_input.model_dump(mode="json")
 
     backend = get_provider(provider)
-    model_name = backend.model_for(model or version.model or settings.LLM_MODEL)
+    model_name = backend.model_for(
+        model or version.model or settings.LLM_MODEL, prompt=version.prompt.name
+    )
     input_sha = cache.input_hash(payload)
     messages = render_messages(version, payload)
     row: dict[str, Any] = {
@@ -194,6 +195,7 @@ def prepare(
         max_tokens=version.max_tokens,
         schema_name=version.output_schema,
         json_schema=version.output_json_schema,
+        prompt=version.prompt.name,
         input=validated_input,
         timeout=timeout,
     )
@@ -264,7 +266,7 @@ def run(
 ) -> LLMResult:
     """The validated answer of a prompt (``name``, ``name:label``, ``name@3`` or a version).
 
-    ``target`` is what the call was for (a listing, an evaluation case); ``purpose`` a short tag
+    ``target`` is what the call was for (a row of the app's, an evaluation case); ``purpose`` a tag
     ("assistant", "enrichment", "eval"); ``context`` anything worth keeping with the call (an
     experiment's variant). ``provider`` and ``model`` override the settings and the prompt file;
     ``timeout`` is the time budget of a caller that cannot wait (a web request): the whole call,

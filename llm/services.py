@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
@@ -20,7 +19,7 @@ from .models import (
     PromptLabelMove,
     PromptVersion,
 )
-from .prompt_files import PromptSource, load_prompt_dir
+from .prompt_files import PromptSource, load_prompts
 from .registry import forget_label
 
 
@@ -31,13 +30,14 @@ class SyncedPrompt:
 
 
 def sync_prompts(directory: Path | None = None) -> list[SyncedPrompt]:
-    """Make a new version of each prompt file whose content has no version yet.
+    """Make a new version of each feature's prompt whose content has no version yet (from
+    ``directory``: the ``NAME.toml`` files there instead, see ``prompt_files.load_prompts``).
 
     Idempotent: content seen before (even in an older version) creates nothing. A prompt's first
     version gets the ``production`` label. Labels never move otherwise: that is a decision,
     made with ``move_label`` (or the admin).
     """
-    sources = load_prompt_dir(Path(directory or settings.LLM_PROMPTS_DIR))
+    sources = load_prompts(Path(directory) if directory else None)
     with transaction.atomic():
         return [_sync_prompt(source) for source in sources]
 

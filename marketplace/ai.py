@@ -31,9 +31,9 @@ from pydantic import ValidationError as PydanticValidationError
 
 import llm
 from llm.models import LLMCall, PromptVersion
-from llm.schemas import CategoryOption
 
 from .ab_tests import LISTING_ASSISTANT_PROMPT
+from .ai_features.schemas import CategoryOption
 from .models import Category, Listing, attribute_text
 
 CITIES_CACHE_SECONDS = 600

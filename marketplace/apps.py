@@ -7,11 +7,9 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Marketplace"
 
     def ready(self) -> None:
-        from llm.evaluation import register_categories
-        from llm.offline import register_corpus
-
         from .ab_tests import create_missing_experiments
-        from .ai import category_options, forget_category_options
+        from .ai import forget_category_options
+        from .ai_features.offline import register_corpus
         from .llm_corpus import active_listing_texts
         from .models import Category
 
@@ -20,8 +18,6 @@ class MarketplaceConfig(AppConfig):
         post_delete.connect(forget_category_options, sender=Category)
         post_migrate.connect(create_missing_experiments, sender=self)
         register_corpus(active_listing_texts)
-        # The evaluation gives its cases the site's categories, as the features do.
-        register_categories(category_options)
 
 
 def create_missing_categories(sender, using: str = "default", **kwargs) -> None:

@@ -10,7 +10,7 @@ database, where it would break every AI feature: their prompts take lowercase sl
 import re
 from dataclasses import dataclass, field
 
-from llm.schemas import SLUG_PATTERN
+from .ai_features.schemas import SLUG_PATTERN
 
 
 def _check_slug(value: str, what: str) -> None:

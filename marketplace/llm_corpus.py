@@ -1,7 +1,7 @@
 """What the offline model learns categories from: the site's own active listings.
 
-Registered with ``llm.offline.register_corpus`` in ``MarketplaceConfig.ready``, because ``llm``
-may not import ``marketplace``.
+Registered with ``ai_features.offline.register_corpus`` in ``MarketplaceConfig.ready``: the
+offline model's classifier trains on whatever corpora are registered (a test registers its own).
 """
 
 from collections.abc import Iterator

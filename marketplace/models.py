@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils.text import slugify
 from pydantic import ValidationError as PydanticValidationError
 
-from llm.schemas import SLUG_PATTERN, CategoryOption
+from .ai_features.schemas import SLUG_PATTERN, CategoryOption
 
 
 def validate_category_slug(value: str) -> None:
     """A slug the AI features can use as it is: their prompts name categories by slug and take
-    only lowercase ones (``llm.schemas.SLUG_PATTERN``), so one "Vintage-Toys" would make every
-    prompt input invalid."""
+    only lowercase ones (``ai_features.schemas.SLUG_PATTERN``), so one "Vintage-Toys" would make
+    every prompt input invalid."""
     if not re.fullmatch(SLUG_PATTERN, value):
         suggestion = slugify(value).strip("-_")
         hint = f" such as “{suggestion}”" if suggestion and suggestion != value else ""

@@ -216,7 +216,6 @@ LLM_PRICES: dict[str, dict[str, float]] = {
 }
 if env("LLM_PRICES", default=""):  # a JSON object in the same shape replaces the table
     LLM_PRICES = env.json("LLM_PRICES")
-LLM_PROMPTS_DIR = BASE_DIR / "llm" / "prompts"
 # How long a resolved prompt label is reused before the database is asked again. Moving a label
 # clears it in the shared cache at once; with the per-process cache (no Redis), other processes
 # see a move within this time.
@@ -225,8 +224,6 @@ LLM_PROMPT_CACHE_SECONDS = env.int("LLM_PROMPT_CACHE_SECONDS", default=30)
 # that classifier at most this often.
 LLM_OFFLINE_CORPUS_SIZE = env.int("LLM_OFFLINE_CORPUS_SIZE", default=5000)
 LLM_OFFLINE_CORPUS_TTL_SECONDS = env.int("LLM_OFFLINE_CORPUS_TTL_SECONDS", default=300)
-# Evaluation datasets shipped with the code (docs/evaluation.md): NAME.jsonl, NAME_holdout.jsonl.
-LLM_EVAL_DATASETS_DIR = BASE_DIR / "llm" / "evaluation" / "datasets"
 
 # --- Feature flags --------------------------------------------------------------------------
 

@@ -21,11 +21,12 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from ..schemas import INPUT_SCHEMAS
+from .. import features
 from . import datasets
+from .figures import Figure
 from .models import EvalCase, EvalDataset, EvalResult, EvalRun
-from .services import cancel_run, category_options, refresh_content_hash
-from .summary import deltas, figure_rows
+from .services import cancel_run, refresh_content_hash
+from .summary import JUDGE_ACCOUNTING, deltas, figure_rows
 
 RESULTS_PER_PAGE = 100
 
@@ -141,14 +142,13 @@ class EvalCaseForm(forms.ModelForm):
                 f"{dataset} has runs: its cases stay as they were scored. Change the file and "
                 "load it with --replace to make a new version."
             )
-        version = dataset.prompt.versions.order_by("-number").first()
-        if version is None:
-            raise forms.ValidationError(f"{dataset.prompt} has no versions")
+        feature = features.find(dataset.prompt.name)
+        if feature is None:
+            raise forms.ValidationError(f"{dataset.prompt} is no AI feature's prompt")
         problems = datasets.check_case(
             {"input": cleaned["input"], "expected": cleaned["expected"], "tags": cleaned["tags"]},
-            input_schema=INPUT_SCHEMAS[version.input_schema],
-            output_schema=version.output_schema,
-            categories=category_options(),
+            feature=feature,
+            site_input=feature.current_site_input(),
             shared_input=dataset.shared_input,
         )
         if problems:
@@ -159,10 +159,10 @@ class EvalCaseForm(forms.ModelForm):
 @admin.register(EvalCase)
 class EvalCaseAdmin(admin.ModelAdmin):
     form = EvalCaseForm
-    list_display = ("__str__", "text", "expected_category", "tags")
+    list_display = ("__str__", "text", "expected_answer", "tags")
     list_filter = ("dataset",)
     list_select_related = ("dataset",)
-    search_fields = ("input__text", "input__query")
+    search_fields = ("input", "expected")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         frozen = obj is not None and _frozen(obj.dataset)
@@ -197,9 +197,12 @@ class EvalCaseAdmin(admin.ModelAdmin):
         for dataset in touched:
             refresh_content_hash(dataset)
 
-    @admin.display(description="expected category")
-    def expected_category(self, obj: EvalCase) -> str:
-        return str(obj.expected.get("category", "–"))
+    @admin.display(description="expected")
+    def expected_answer(self, obj: EvalCase) -> str:
+        """What the case expects, in short: its first stated values."""
+        stated = [(key, value) for key, value in obj.expected.items() if key != "note"]
+        text = ", ".join(f"{key} {json.dumps(value, ensure_ascii=False)}" for key, value in stated)
+        return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _rate(value: Any) -> str:
@@ -214,7 +217,7 @@ class EvalRunAdmin(admin.ModelAdmin):
         "progress",
         "accuracy",
         "pass_rate",
-        "attribute_f1",
+        "f1",
         "latency_p50",
         "cost",
         "provider_model",
@@ -239,14 +242,14 @@ class EvalRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="accuracy")
     def accuracy(self, obj: EvalRun) -> str:
-        return _rate(obj.figure("category_accuracy"))
+        return _rate(obj.accuracy)
 
     @admin.display(description="pass rate")
     def pass_rate(self, obj: EvalRun) -> str:
         return _rate(obj.figure("pass_rate"))
 
     @admin.display(description="F1")
-    def attribute_f1(self, obj: EvalRun) -> str:
+    def f1(self, obj: EvalRun) -> str:
         return _rate(obj.f1)
 
     @admin.display(description="p50")
@@ -300,7 +303,14 @@ class EvalRunAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "title": str(run),
             "run": run,
-            "figures": figure_rows(run.summary),
+            "figures": figure_rows(run.summary, _own_figures(run)),
+            "part_figures": [
+                (key.removesuffix("_accuracy"), name, value)
+                for key, parts in run.summary.items()
+                if key.endswith("_accuracy") and isinstance(parts, dict)
+                for name, value in parts.items()
+            ],
+            "accuracy_label": run.accuracy_figure.replace("_", " ") or "accuracy",
             "page": page,
             "show": show,
             "filters": RESULT_FILTER_LABELS.items(),
@@ -313,7 +323,7 @@ class EvalRunAdmin(admin.ModelAdmin):
         cases whose outcome changed first."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        runs = EvalRun.objects.select_related("dataset", "prompt_version")
+        runs = EvalRun.objects.select_related("dataset", "prompt_version__prompt")
         before, after = (
             runs.filter(pk=pk).first() if (pk := _int(request.GET.get(key))) is not None else None
             for key in ("a", "b")
@@ -337,10 +347,10 @@ class EvalRunAdmin(admin.ModelAdmin):
         else:
             groups = compare_cases(before, after)
             context.update(
-                deltas=deltas(before.summary, after.summary),
+                deltas=deltas(before.summary, after.summary, _own_figures(after)),
                 groups=groups,
                 changed=sum(len(group.rows) for group in groups if group.changed),
-                same_categories=before.categories_hash == after.categories_hash,
+                same_site_input=before.site_input_hash == after.site_input_hash,
             )
         return TemplateResponse(request, "admin/llm/evalrun/compare.html", context)
 
@@ -359,6 +369,12 @@ class EvalRunAdmin(admin.ModelAdmin):
             raise PermissionDenied
         cancelled = sum(cancel_run(run) for run in queryset)
         self.message_user(request, f"Cancelled {cancelled} runs; their finished cases are kept.")
+
+
+def _own_figures(run: EvalRun) -> tuple[Figure, ...]:
+    """The figures the run's feature names (shown first, with its labels)."""
+    feature = features.find(run.prompt_version.prompt.name)
+    return feature.figures if feature is not None else ()
 
 
 def _int(value: str | None) -> int | None:
@@ -405,22 +421,34 @@ class ResultView:
 
     @property
     def score_line(self) -> str:
-        """The scores that explain the outcome, in a line."""
+        """The scores that explain the outcome, in a line: what was right or wrong, the F1s, the
+        parts that were wrong, the judge's grades."""
         scores = self.result.scores if self.result else {}
         parts = []
-        if "category" in scores:
-            parts.append(f"category {'✓' if scores['category'] else '✗'}")
-        for key, label in (("attribute_f1", "attributes F1"), ("keyword_f1", "keywords F1")):
-            if key in scores:
-                parts.append(f"{label} {scores[key]:.2f}")
-        if "condition" in scores:
-            parts.append(f"condition {'✓' if scores['condition'] else '✗'}")
-        wrong = [name for name, right in scores.get("filters", {}).items() if not right]
-        if wrong:
-            parts.append(f"wrong: {', '.join(wrong)}")
-        judge = scores.get("judge") or {}
-        if "faithfulness" in judge:
-            parts.append(f"judge {judge['faithfulness']}/{judge['clarity']}")
+        for name, value in scores.items():
+            if name == "passed":
+                continue
+            if isinstance(value, bool):
+                parts.append(f"{name} {'✓' if value else '✗'}")
+            elif name.endswith("_f1") and isinstance(value, int | float):
+                parts.append(f"{name.removesuffix('_f1')} F1 {value:.2f}")
+            elif (
+                isinstance(value, dict)
+                and value
+                and all(isinstance(v, bool) for v in value.values())
+            ):
+                wrong = [part for part, right in value.items() if not right]
+                if wrong:
+                    parts.append(f"wrong: {', '.join(wrong)}")
+        grades = {
+            name: value
+            for name, value in (scores.get("judge") or {}).items()
+            if name not in JUDGE_ACCOUNTING
+            and isinstance(value, int)
+            and "error" not in scores["judge"]
+        }
+        if grades:
+            parts.append(f"judge {'/'.join(str(value) for value in grades.values())}")
         return " · ".join(parts)
 
 

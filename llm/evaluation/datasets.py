@@ -1,11 +1,12 @@
 """Reading a dataset file: JSONL, one case a line, every line checked before anything is loaded.
 
-    {"input": {"text": "..."}, "expected": {"category": "phones", ...}, "tags": ["typos"]}
+    {"input": {"text": "..."}, "expected": {"label": "urgent", ...}, "tags": ["typos"]}
 
-``input`` is what the prompt gets, without the categories (and, for search, the cities): the
-run adds those. ``expected`` is what the answer should be, in the shape the prompt's scorer
-reads (``scoring.EXPECTATIONS``); ``tags`` are optional labels for the per-tag figures. Blank
-lines are skipped. Each problem is reported as ``line N: ...``, all of them at once.
+``input`` is what the prompt gets, without what the run adds: the feature's site input (what
+the site offers the model now) and the dataset's shared input (``shared_input.json``).
+``expected`` is what the answer should be, in the shape the feature's scorer reads
+(``scoring.expectation_of``); ``tags`` are optional labels for the per-tag figures. Blank lines
+are skipped. Each problem is reported as ``line N: ...``, all of them at once.
 
 Only what JSON means is accepted: ``NaN`` and ``Infinity`` (which Python's parser takes and
 Postgres refuses), numbers too large for a float, values nested deeper than ``MAX_DEPTH`` and
@@ -14,9 +15,9 @@ read twice, a line at a time, never whole: once to check it (``check_dataset``, 
 digest per case to find repeated inputs, and the content hash), once to load the cases it
 checked (``iter_cases``), so a file of any length is loaded in bounded memory.
 
-File names say what a file is: ``NAME.jsonl`` is a dataset for the prompt NAME, and
-``NAME_holdout.jsonl`` its held-out part. A ``cities.txt`` next to them (one city a line) is the
-list of cities given to prompts that take one.
+A feature's files are its ``dataset.jsonl`` (the dataset named after the feature) and
+``holdout.jsonl`` (``NAME_holdout``, its held-out part); a file loaded by path is named after
+itself, and ``NAME_holdout`` names say held out.
 """
 
 from __future__ import annotations
@@ -31,12 +32,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..features import HOLDOUT_SUFFIX, Feature
 from ..runner import summarise_validation_error
-from ..schemas import BaseInput, CategoryOption, PromptInput
-from .scoring import EXPECTATIONS, CategorisedExpectation
+from .scoring import expectation_of
 
-HOLDOUT_SUFFIX = "_holdout"
-CITIES_FILE = "cities.txt"
 KEYS = {"input", "expected", "tags"}
 MAX_TAG_LENGTH = 40
 MAX_PROBLEMS_SHOWN = 50
@@ -44,8 +43,6 @@ MAX_PROBLEMS_KEPT = 1000  # a file of bad lines is reported by count past these
 # A case is a few short texts: far below these, and a line past them is not a case.
 MAX_LINE_CHARS = 100_000
 MAX_DEPTH = 20
-# Stands in for the site's categories when an input is checked against its schema.
-_PLACEHOLDER_CATEGORY = {"slug": "placeholder", "name": "Placeholder"}
 
 
 class DatasetFileError(ValueError):
@@ -77,22 +74,12 @@ def dataset_name(path: Path) -> str:
 
 
 def prompt_name_for(dataset: str) -> str:
-    """The prompt a dataset is for, by its name: ``search_query_holdout`` → ``search_query``."""
+    """The prompt a dataset is for, by its name: ``NAME_holdout`` → ``NAME``."""
     return dataset.removesuffix(HOLDOUT_SUFFIX)
 
 
 def is_holdout_name(dataset: str) -> bool:
     return dataset.endswith(HOLDOUT_SUFFIX)
-
-
-def read_cities(path: Path) -> list[str]:
-    """One city a line; blank lines and ``#`` comments skipped; the first spelling of each kept."""
-    cities: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        city = line.split("#", 1)[0].strip()
-        if city:
-            cities.setdefault(city.casefold(), city)
-    return list(cities.values())
 
 
 class ContentHasher:
@@ -210,12 +197,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
 
 
 def check_case(
-    data: Any,
-    *,
-    input_schema: type[BaseInput],
-    output_schema: str,
-    categories: Mapping[str, CategoryOption],
-    shared_input: Mapping[str, Any],
+    data: Any, *, feature: Feature, site_input: Mapping[str, Any], shared_input: Mapping[str, Any]
 ) -> list[str]:
     """What is wrong with one parsed line (empty: nothing)."""
     if not isinstance(data, dict):
@@ -239,56 +221,41 @@ def check_case(
         if not isinstance(case_input, dict):
             problems.append("input: a JSON object")
         else:
-            problems += _check_input(case_input, input_schema, shared_input)
+            problems += _check_input(case_input, feature, shared_input)
 
     expected = data.get("expected")
     if "expected" in data:
         if not isinstance(expected, dict):
             problems.append("expected: a JSON object")
         else:
-            problems += _check_expected(expected, output_schema, categories)
+            problems += _check_expected(expected, feature, site_input)
     return problems
 
 
 def _check_input(
-    case_input: dict[str, Any], input_schema: type[BaseInput], shared_input: Mapping[str, Any]
+    case_input: dict[str, Any], feature: Feature, shared_input: Mapping[str, Any]
 ) -> list[str]:
-    added = sorted(({"categories"} | shared_input.keys()) & case_input.keys())
+    stand_in = feature.site_input_example
+    added = sorted((stand_in.keys() | shared_input.keys()) & case_input.keys())
     if added:
         return [f"input: leave out {', '.join(added)}: the run adds them"]
-    full = {**shared_input, **case_input}
-    if issubclass(input_schema, PromptInput):
-        full["categories"] = [_PLACEHOLDER_CATEGORY]
     try:
-        input_schema.model_validate(full)
+        feature.input_schema.model_validate({**stand_in, **shared_input, **case_input})
     except ValidationError as exc:
         return [f"input: {summarise_validation_error(exc)}"]
     return []
 
 
 def _check_expected(
-    expected: dict[str, Any], output_schema: str, categories: Mapping[str, CategoryOption]
+    expected: dict[str, Any], feature: Feature, site_input: Mapping[str, Any]
 ) -> list[str]:
     try:
-        expectation = EXPECTATIONS[output_schema].model_validate(expected)
+        expectation = expectation_of(feature).model_validate(expected)
     except ValidationError as exc:
         return [f"expected: {summarise_validation_error(exc)}"]
-    category = getattr(expectation, "category", None)
-    if not categories or category is None:
+    if feature.check_expected is None:
         return []
-    # A typo here could never be matched: it would count against every model, silently.
-    option = categories.get(category)
-    if option is None:
-        return [f"expected: category {category!r} is not one of the site's categories"]
-    if isinstance(expectation, CategorisedExpectation):
-        keys = {attribute.key for attribute in option.attributes}
-        unknown = sorted(set(expectation.attributes) - keys)
-        if unknown:
-            return [
-                f"expected: {category} has no attribute {', '.join(map(repr, unknown))} "
-                f"(it has {', '.join(sorted(keys)) or 'none'})"
-            ]
-    return []
+    return feature.check_expected(expectation, site_input)
 
 
 @dataclass
@@ -304,18 +271,17 @@ class CheckedDataset:
 def check_dataset(
     path: Path,
     *,
-    input_schema: type[BaseInput],
-    output_schema: str,
-    categories: Mapping[str, CategoryOption],
+    feature: Feature,
+    site_input: Mapping[str, Any],
     shared_input: Mapping[str, Any],
     prompt: str,
     holdout: bool,
 ) -> CheckedDataset:
     """Check every line of the file at ``path``; ``DatasetFileError`` with every problem in it.
 
-    ``categories`` (slug → option; may be empty) lets expected categories and attribute keys be
-    checked against the site's; ``shared_input`` is what the run adds to every input; ``prompt``
-    and ``holdout`` go into the content hash.
+    ``site_input`` (what the site gives the feature now; may be empty) lets a feature check
+    expectations against the site's (an expected value the site has not); ``shared_input`` is what
+    the run adds to every input; ``prompt`` and ``holdout`` go into the content hash.
     """
     problems: list[str] = []
     total_problems = 0
@@ -341,11 +307,7 @@ def check_dataset(
                 problem(f"line {number}: {exc}")
                 continue
             found = check_case(
-                data,
-                input_schema=input_schema,
-                output_schema=output_schema,
-                categories=categories,
-                shared_input=shared_input,
+                data, feature=feature, site_input=site_input, shared_input=shared_input
             )
             if found:
                 for text in found:

@@ -32,15 +32,15 @@ from typing import Any
 
 from django.db import transaction
 
+from .. import features
 from ..errors import LLMError, LLMInputError
+from ..features import Feature
 from ..runner import Attempt, LLMResult, PreparedCall, prepare, record, send
-from ..schemas import CategoryOption
 from .models import EvalResult, EvalRun
 from .scoring import score_case
 from .services import (
     EvaluationError,
     cancel_run,
-    category_options,
     fail_run,
     finish_result,
     finish_run,
@@ -71,15 +71,15 @@ def _short_switch_interval() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class RunContext:
-    """What every case of a run reads: the run (with its dataset and versions) and the
-    categories it gives the model, as the scorer reads them. Read once per run, not per case."""
+    """What every case of a run reads: the run (with its dataset and versions) and its
+    feature. Read once per run, not per case."""
 
     run: EvalRun
-    categories: dict[str, CategoryOption]
+    feature: Feature
 
     @classmethod
     def of(cls, run: EvalRun) -> RunContext:
-        return cls(run, category_options(run.categories))
+        return cls(run, features.get(run.prompt_version.prompt.name))
 
 
 CLAIMABLE = [
@@ -113,7 +113,7 @@ class CaseTask:
         (finished already, or its run was cancelled)."""
         result = (
             EvalResult.objects.select_related(
-                "case", "run__dataset", "run__prompt_version", "run__judge_version"
+                "case", "run__dataset", "run__prompt_version__prompt", "run__judge_version"
             )
             .filter(pk=result_id, status__in=CLAIMABLE, run__status=EvalRun.Status.RUNNING)
             .first()
@@ -153,7 +153,7 @@ class CaseTask:
     def give_up(cls, result_id: int, kind: str, message: str) -> None:
         """Fail a running case from outside (its task ran past its time limit)."""
         result = EvalResult.objects.select_related(
-            "case", "run__dataset", "run__prompt_version"
+            "case", "run__dataset", "run__prompt_version__prompt"
         ).get(pk=result_id)
         if result.status == EvalResult.Status.RUNNING:
             cls(result, RunContext.of(result.run))._fail(kind, message)
@@ -161,10 +161,7 @@ class CaseTask:
     # --- the steps ---
 
     def _input(self) -> dict[str, Any]:
-        data = {**self.run.dataset.shared_input, **self.case.input}
-        if self.run.categories:
-            data["categories"] = self.run.categories
-        return data
+        return {**self.run.dataset.shared_input, **self.case.input, **self.run.site_input}
 
     def _prepare_answer(self) -> None:
         try:
@@ -192,11 +189,11 @@ class CaseTask:
         except LLMError as error:
             self._fail(error.status, error.message, call=error.call)
             return
-        if self.run.judge_version is not None:
-            output = self.answer.output
+        judge_input = self.context.feature.judge_input
+        if self.run.judge_version is not None and judge_input is not None:
             self.next_call = prepare(
                 self.run.judge_version,
-                {"text": self.case.text, "title": output.title, "description": output.description},
+                judge_input(self.case.input, self.answer.output),
                 target=self.case,
                 purpose="eval-judge",
                 provider=self.run.provider,
@@ -261,12 +258,7 @@ class CaseTask:
         )
 
     def _score(self, output: dict[str, Any] | None) -> dict[str, Any]:
-        return score_case(
-            self.run.prompt_version.output_schema,
-            self.case.expected,
-            output,
-            self.context.categories,
-        )
+        return score_case(self.context.feature, self.case.expected, output, self.run.site_input)
 
     def _finish(self, **fields: Any) -> None:
         finish_result(self.result.pk, self.run.pk, **fields)
@@ -306,7 +298,9 @@ def run_in_process(run: EvalRun, *, on_progress: Progress | None = None) -> Eval
     if not start_run(run.pk):
         raise EvaluationError(f"{run} was started already")
     context = RunContext.of(
-        EvalRun.objects.select_related("dataset", "prompt_version", "judge_version").get(pk=run.pk)
+        EvalRun.objects.select_related("dataset", "prompt_version__prompt", "judge_version").get(
+            pk=run.pk
+        )
     )
     # One query for all the cases, rather than one per case on the thread that does the rest.
     pending = deque(

@@ -24,7 +24,9 @@ class EvalDatasetQuerySet(models.QuerySet["EvalDataset"]):
 class EvalDataset(models.Model):
     """A set of cases for one prompt: inputs, what the answer should be, and tags."""
 
-    name = models.SlugField(max_length=80, help_text="Usually the file's name: search_query.")
+    name = models.SlugField(
+        max_length=80, help_text="Its feature's name (NAME_holdout: its held-out part)."
+    )
     version = models.PositiveIntegerField(default=1)
     prompt = models.ForeignKey("llm.Prompt", on_delete=models.PROTECT, related_name="datasets")
     description = models.TextField(blank=True)
@@ -38,7 +40,7 @@ class EvalDataset(models.Model):
     shared_input = models.JSONField(
         default=dict,
         blank=True,
-        help_text='Added to every case\'s input, e.g. {"cities": [...]} for search.',
+        help_text="Added to every case's input (the feature's shared_input.json).",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -56,7 +58,7 @@ class EvalDataset(models.Model):
 
 
 class EvalCase(models.Model):
-    """One case: the input the prompt gets (without the categories), and the expected answer."""
+    """One case: the input the prompt gets (without what the run adds), and the expected answer."""
 
     dataset = models.ForeignKey(EvalDataset, on_delete=models.CASCADE, related_name="cases")
     position = models.PositiveIntegerField(help_text="The case's place in the dataset, from 1.")
@@ -76,11 +78,8 @@ class EvalCase(models.Model):
 
     @property
     def text(self) -> str:
-        """The person's words in the input (a seller's text, a buyer's query), for display."""
-        for key in ("text", "query"):
-            if isinstance(self.input.get(key), str):
-                return self.input[key]
-        return ""
+        """The person's words in the input (its first text), for display."""
+        return next((value for value in self.input.values() if isinstance(value, str)), "")
 
 
 class EvalRunQuerySet(models.QuerySet["EvalRun"]):
@@ -128,10 +127,10 @@ class EvalRun(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0, help_text="Cases finished, failed included.")
     failed = models.PositiveIntegerField(default=0)
-    # What the model could choose from, as given to every case (and what makes two runs
-    # comparable): a snapshot, because the site's categories change.
-    categories = models.JSONField(default=list)
-    categories_hash = models.CharField(max_length=64, blank=True)
+    # What the site gave every case (the feature's site input: the choices the model had, say),
+    # and what makes two runs comparable: a snapshot, because the site changes.
+    site_input = models.JSONField(default=dict, blank=True)
+    site_input_hash = models.CharField(max_length=64, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, help_text="Why the run failed, when it did.")
     is_holdout = models.BooleanField(default=False)
@@ -174,10 +173,30 @@ class EvalRun(models.Model):
         return self.summary.get(name)
 
     @property
+    def accuracy_figure(self) -> str:
+        """The figure that is this run's accuracy: its feature's (``Feature.accuracy_figure``)."""
+        from ..features import find
+
+        feature = find(self.prompt_version.prompt.name)
+        return feature.accuracy_figure if feature is not None else ""
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.figure(self.accuracy_figure) if self.accuracy_figure else None
+
+    @property
+    def by_tag(self) -> list[tuple[str, dict[str, Any]]]:
+        """The per-tag figures, each with its ``accuracy`` (the run's accuracy figure)."""
+        key = self.accuracy_figure
+        return [
+            (tag, {**figures, "accuracy": figures.get(key)})
+            for tag, figures in (self.summary.get("by_tag") or {}).items()
+        ]
+
+    @property
     def f1(self) -> float | None:
-        """The F1 that matters for the prompt: of attributes, or of search keywords."""
-        value = self.figure("attribute_f1")
-        return self.figure("keyword_f1") if value is None else value
+        """The run's first F1 figure, if it has one."""
+        return next((value for key, value in self.summary.items() if key.endswith("_f1")), None)
 
 
 class EvalResultQuerySet(models.QuerySet["EvalResult"]):

@@ -1,35 +1,36 @@
 """Scoring one answer against what its case expected. Pure functions: no database, no model.
 
-What a case expects depends on the prompt's output schema (``EXPECTATIONS``); the same models
-check a dataset's lines when it is loaded. A key left out of ``expected`` is not scored (say
-``"condition": null`` to expect no condition). A case whose call failed has no answer: it
-scores as a miss on everything it expected, never as "no category".
+A feature says what its cases may expect (``Feature.expectation``, a pydantic model; the same
+model checks a dataset's lines when it is loaded) and how an answer is scored
+(``Feature.scorer``). A feature that says neither gets ``compare_fields``: a case states any of
+the output schema's fields, and each stated field is compared with the answer's.
 
 Values are compared after normalising both sides (``normalise``): text case-insensitively with
 spaces collapsed, numbers as numbers within a small tolerance (so ``64``, ``64.0``, ``"64"``
-match; for a numeric attribute ``"64 GB"`` too). An expected attribute value may be a list of
-acceptable values. Keywords are compared word by word, as the search matches them.
+match). An expected value may be a list of acceptable values. A case whose call failed has no
+answer: it scores as a miss on everything it expected.
 
-When does a case pass? (``PASS_F1``, documented in docs/evaluation.md)
-
-- listing assistant and enrichment: the category matches (null expected and null answered is a
-  match) and the attributes' F1 is at least ``PASS_F1``;
-- search: every filter the case states matches, and the keywords' F1 is at least ``PASS_F1``.
+Scores are a dict that ``llm.evaluation.summary`` reads by the type of each value: ``passed``
+(the case passed), a boolean (right or not: an ``<name>_accuracy``), counts ``{"tp", "fp",
+"fn"}`` (``<name>_precision``, ``_recall``, ``_f1``), a dict of booleans (each part right or
+not: ``<name>_accuracy`` per part and ``<name>_match_rate``, the share with all right), and
+``judge`` (a judge's grades).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ..schemas import CategoryOption, Condition
+if TYPE_CHECKING:
+    from ..features import Feature
 
-PASS_F1 = 0.5
 # Float noise and cents, not real differences: 299.99 matches 300, 301 does not.
 RELATIVE_TOLERANCE = 1e-4
 ABSOLUTE_TOLERANCE = 0.01
@@ -38,53 +39,6 @@ Scalar = str | int | float | bool
 Normalised = str | float
 
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-_WORD = re.compile(r"\w+(?:[.'+-]\w+)*")
-
-
-# --- What a case expects ------------------------------------------------------------------------
-
-
-class _Expectation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    note: str = Field(default="", description="Why the case expects this; not scored.")
-
-    def stated(self, field: str) -> bool:
-        """Whether the case says anything about ``field`` (left out: not scored)."""
-        return field in self.model_fields_set
-
-
-class CategorisedExpectation(_Expectation):
-    category: str | None
-    attributes: dict[str, Scalar | list[Scalar]] = Field(default_factory=dict)
-
-
-class ListingExpectation(CategorisedExpectation):
-    condition: Condition | None = None
-
-
-class EnrichmentExpectation(CategorisedExpectation):
-    verdict: Literal["ok", "review", "reject"] | None = None
-
-
-class SearchExpectation(_Expectation):
-    keywords: list[str] = Field(default_factory=list)
-    category: str | None = None
-    min_price: float | None = Field(default=None, ge=0)
-    max_price: float | None = Field(default=None, ge=0)
-    city: str | None = None
-    condition: Literal["new", "used"] | None = None
-    sort: Literal["relevance", "newest", "price_asc", "price_desc"] | None = None
-
-
-SEARCH_FILTERS = ("category", "min_price", "max_price", "city", "condition", "sort")
-
-# Output schema → what its cases may expect.
-EXPECTATIONS: dict[str, type[_Expectation]] = {
-    "ListingAssistantOutput": ListingExpectation,
-    "ListingEnrichmentOutput": EnrichmentExpectation,
-    "SearchQueryOutput": SearchExpectation,
-}
 
 
 # --- Comparing values ---------------------------------------------------------------------------
@@ -93,8 +47,8 @@ EXPECTATIONS: dict[str, type[_Expectation]] = {
 def normalise(value: Scalar, option: Any = None) -> Normalised:
     """``value`` in a form that compares as a person would: numbers as floats, text folded.
 
-    ``option`` is the attribute's ``AttributeOption`` when known: for a numeric attribute the
-    first number in a text counts ("64 GB" → 64.0), as the output schema reads it.
+    ``option`` says more about the value when a feature knows it: when its ``numeric`` is true,
+    the first number in a text counts ("64 GB" → 64.0).
     """
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -167,138 +121,65 @@ class Counts:
         return cls(data.get("tp", 0), data.get("fp", 0), data.get("fn", 0))
 
 
-def _key(key: str) -> str:
-    return key.strip().casefold()
+# --- What a case expects, and the generic scorer -------------------------------------------------
 
 
-def attribute_counts(
-    expected: Mapping[str, Scalar | list[Scalar]],
-    answered: Mapping[str, Any],
-    category: CategoryOption | None = None,
-) -> Counts:
-    """(key, value) pairs: a pair is right when the key is expected with that value.
+class Expectation(BaseModel):
+    """The base of what a case may expect: nothing extra, and a note that is not scored."""
 
-    ``category`` (the expected one) says which attributes are numeric.
-    """
-    wanted = {_key(key): value for key, value in expected.items()}
-    got = {_key(key): value for key, value in answered.items()}
-    right = sum(
-        1
-        for key, value in got.items()
-        if key in wanted
-        and matches(wanted[key], value, category.attribute(key) if category else None)
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(default="", description="Why the case expects this; not scored.")
+
+    def stated(self, field: str) -> bool:
+        """Whether the case says anything about ``field`` (left out: not scored)."""
+        return field in self.model_fields_set
+
+
+def expectation_of(feature: Feature) -> type[BaseModel]:
+    """What a case of ``feature`` may expect: its own model, or each of its output's fields,
+    optional (a value, a list of acceptable values, or null)."""
+    if feature.expectation is not None:
+        return feature.expectation
+    # Any value (a scalar, a list of acceptable ones, a nested object) or null, defaulting to null.
+    fields: dict[str, Any] = dict.fromkeys(feature.output_schema.model_fields, (Any, None))
+    return create_model(
+        f"{feature.output_schema.__name__}Expectation", __base__=Expectation, **fields
     )
-    return Counts(tp=right, fp=len(got) - right, fn=len(wanted) - right)
 
 
-def keyword_words(keywords: list[str]) -> set[str]:
-    return {word for keyword in keywords for word in _WORD.findall(keyword.casefold())}
+def _same_value(expected: Any, answered: Any) -> bool:
+    if isinstance(answered, dict | list) and not isinstance(expected, list):
+        return _canonical(expected) == _canonical(answered)
+    if isinstance(expected, list) and isinstance(answered, list):
+        return _canonical(expected) == _canonical(answered)
+    if isinstance(expected, dict) or isinstance(answered, dict):
+        return _canonical(expected) == _canonical(answered)
+    return matches(expected, answered)
 
 
-def keyword_counts(expected: list[str], answered: list[str]) -> Counts:
-    """Keywords compared as sets of words ("mountain bike" is "mountain" and "bike")."""
-    wanted, got = keyword_words(expected), keyword_words(answered)
-    right = len(wanted & got)
-    return Counts(tp=right, fp=len(got) - right, fn=len(wanted) - right)
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-# --- One case -----------------------------------------------------------------------------------
-
-
-def _category_and_attributes(
-    expectation: CategorisedExpectation,
-    output: Mapping[str, Any] | None,
-    categories: Mapping[str, CategoryOption],
+def compare_fields(
+    expected: Mapping[str, Any], output: Mapping[str, Any] | None, site_input: Mapping[str, Any]
 ) -> dict[str, Any]:
-    option = categories.get(expectation.category or "")
-    if output is None:
-        attributes = attribute_counts(expectation.attributes, {}, option)
-        return {"category": False, "attributes": attributes.as_dict(), "attribute_f1": 0.0}
-    answered = {item["key"]: item["value"] for item in output.get("attributes", [])}
-    attributes = attribute_counts(expectation.attributes, answered, option)
-    return {
-        "category": output.get("category") == expectation.category,
-        "attributes": attributes.as_dict(),
-        "attribute_f1": attributes.f1,
+    """Each field the case states, right or not; the case passes when all of them are."""
+    fields = {
+        name: output is not None and name in output and _same_value(value, output[name])
+        for name, value in expected.items()
+        if name != "note"
     }
-
-
-def score_listing(
-    expected: Mapping[str, Any],
-    output: Mapping[str, Any] | None,
-    categories: Mapping[str, CategoryOption],
-) -> dict[str, Any]:
-    """Category, attributes and (when stated) condition of a listing assistant's answer."""
-    expectation = ListingExpectation.model_validate(expected)
-    scores = _category_and_attributes(expectation, output, categories)
-    if expectation.stated("condition"):
-        scores["condition"] = output is not None and output.get("condition") == (
-            expectation.condition
-        )
-    scores["passed"] = scores["category"] and scores["attribute_f1"] >= PASS_F1
-    return scores
-
-
-def score_enrichment(
-    expected: Mapping[str, Any],
-    output: Mapping[str, Any] | None,
-    categories: Mapping[str, CategoryOption],
-) -> dict[str, Any]:
-    """Category, attributes and (when stated) the moderation verdict of an enrichment answer."""
-    expectation = EnrichmentExpectation.model_validate(expected)
-    scores = _category_and_attributes(expectation, output, categories)
-    if expectation.stated("verdict"):
-        verdict = (output or {}).get("moderation", {}).get("verdict")
-        scores["verdict"] = output is not None and verdict == expectation.verdict
-    scores["passed"] = scores["category"] and scores["attribute_f1"] >= PASS_F1
-    return scores
-
-
-def score_search(
-    expected: Mapping[str, Any],
-    output: Mapping[str, Any] | None,
-    categories: Mapping[str, CategoryOption],
-) -> dict[str, Any]:
-    """Each filter the case states, and the keywords, of a search understanding answer."""
-    expectation = SearchExpectation.model_validate(expected)
-    filters: dict[str, bool] = {}
-    for name in SEARCH_FILTERS:
-        if expectation.stated(name):
-            filters[name] = output is not None and matches(
-                getattr(expectation, name), output.get(name)
-            )
-    scores: dict[str, Any] = {"filters": filters}
-    if "category" in filters:
-        scores["category"] = filters["category"]
-    keywords_ok = True
-    if expectation.stated("keywords"):
-        keywords = keyword_counts(expectation.keywords, (output or {}).get("keywords", []))
-        scores["keywords"] = keywords.as_dict()
-        scores["keyword_f1"] = keywords.f1
-        keywords_ok = output is not None and keywords.f1 >= PASS_F1
-    scores["passed"] = output is not None and all(filters.values()) and keywords_ok
-    return scores
-
-
-Scorer = Callable[
-    [Mapping[str, Any], Mapping[str, Any] | None, Mapping[str, CategoryOption]], dict[str, Any]
-]
-SCORERS: dict[str, Scorer] = {
-    "ListingAssistantOutput": score_listing,
-    "ListingEnrichmentOutput": score_enrichment,
-    "SearchQueryOutput": score_search,
-}
+    return {"fields": fields, "passed": output is not None and all(fields.values())}
 
 
 def score_case(
-    output_schema: str,
+    feature: Feature,
     expected: Mapping[str, Any],
     output: Mapping[str, Any] | None,
-    categories: Mapping[str, CategoryOption],
+    site_input: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The scores of one answer (``output``; None when the call failed), with ``passed``."""
-    try:
-        scorer = SCORERS[output_schema]
-    except KeyError:
-        raise ValueError(f"there is no scorer for {output_schema} answers") from None
-    return scorer(expected, output, categories)
+    scorer = feature.scorer or compare_fields
+    return scorer(expected, output, site_input)

@@ -14,33 +14,29 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .. import features
 from ..errors import PromptRefError
+from ..features import Feature, FeatureError
 from ..models import Prompt, PromptVersion
 from ..providers import get_provider
 from ..registry import resolve_prompt
-from ..schemas import INPUT_SCHEMAS, CategoryOption, PromptInput
-from . import datasets, site_categories
+from . import datasets
 from .models import EvalCase, EvalDataset, EvalResult, EvalRun
 from .summary import JUDGE_NEEDS_A_REAL_MODEL, ResultRow, summarise
 
-JUDGE_PROMPT = "description_judge"
-# The outputs whose descriptions the judge grades.
-JUDGED_OUTPUTS = {"ListingAssistantOutput"}
+# judge= in create_run: the feature's own judge, if it has one.
+FEATURES_JUDGE = "feature's judge"
 
 
 class EvaluationError(ValueError):
     """A dataset or a run that cannot be made as asked; the message says why."""
 
 
-def datasets_dir() -> Path:
-    return Path(settings.LLM_EVAL_DATASETS_DIR)
-
-
-def category_options(raw: list[dict[str, Any]] | None = None) -> dict[str, CategoryOption]:
-    """The site's categories (or ``raw``), by slug, as the schemas read them."""
-    rows = site_categories() if raw is None else raw
-    options = (CategoryOption.model_validate(row) for row in rows)
-    return {option.slug: option for option in options}
+def feature_of(prompt_name: str) -> Feature:
+    try:
+        return features.get(prompt_name)
+    except FeatureError as exc:
+        raise EvaluationError(str(exc)) from None
 
 
 def _latest_version(prompt_name: str) -> PromptVersion:
@@ -75,9 +71,10 @@ def load_dataset(
     prompt_name: str | None = None,
     holdout: bool | None = None,
     replace: bool = False,
-    cities_path: Path | None = None,
+    shared_input: dict[str, Any] | None = None,
 ) -> LoadedDataset:
-    """Load the JSONL file at ``path`` as the dataset ``name`` (default: the file's name).
+    """Load the JSONL file at ``path`` as the dataset ``name`` (default: the file's name), with
+    ``shared_input`` added to every case (default: the feature's ``shared_input.json``).
 
     Every line is checked first; a file with any bad line loads nothing
     (``datasets.DatasetFileError``). The same content again changes nothing. Changed content
@@ -88,18 +85,12 @@ def load_dataset(
     holdout = datasets.is_holdout_name(name) if holdout is None else holdout
     version = _latest_version(prompt_name or _prompt_named_by(name, path))
     prompt_name = version.prompt.name
-    input_schema = INPUT_SCHEMAS[version.input_schema]
-
-    shared_input: dict[str, Any] = {}
-    if "cities" in input_schema.model_fields:
-        cities_path = cities_path or path.parent / datasets.CITIES_FILE
-        if cities_path.exists():
-            shared_input["cities"] = datasets.read_cities(cities_path)
+    feature = feature_of(prompt_name)
+    shared_input = dict(feature.shared_input if shared_input is None else shared_input)
     checked = datasets.check_dataset(
         path,
-        input_schema=input_schema,
-        output_schema=version.output_schema,
-        categories=category_options(),
+        feature=feature,
+        site_input=feature.current_site_input(),
         shared_input=shared_input,
         prompt=prompt_name,
         holdout=holdout,
@@ -221,25 +212,29 @@ def _display_path(path: Path) -> str:
 
 
 def load_shipped_datasets(*, replace: bool = False) -> list[LoadedDataset]:
-    """Every ``*.jsonl`` in ``LLM_EVAL_DATASETS_DIR``, each named after its file."""
-    return [load_dataset(path, replace=replace) for path in sorted(datasets_dir().glob("*.jsonl"))]
+    """Every feature's dataset files, each under its dataset name."""
+    return [
+        load_dataset(path, name=name, prompt_name=feature.name, replace=replace)
+        for name, path, feature in features.shipped_datasets()
+    ]
 
 
 def dataset_for_run(name: str) -> EvalDataset:
-    """The current version of dataset ``name``, loading the shipped file of that name if the
-    database has none yet."""
+    """The current version of dataset ``name``, loading its feature's file if the database has
+    none yet."""
     dataset = EvalDataset.objects.current(name)
     if dataset is not None:
         return dataset
-    path = datasets_dir() / f"{name}.jsonl"
-    if not path.exists():
+    feature = features.for_dataset(name)
+    path = feature.datasets.get(name) if feature is not None else None
+    if feature is None or path is None:
         loaded = ", ".join(sorted(set(EvalDataset.objects.values_list("name", flat=True))))
-        shipped = ", ".join(p.stem for p in sorted(datasets_dir().glob("*.jsonl")))
+        shipped = ", ".join(name for name, _, _ in features.shipped_datasets())
         raise EvaluationError(
             f"no dataset named {name!r} (loaded: {loaded or 'none'}; "
-            f"files in {_display_path(datasets_dir())}: {shipped or 'none'})"
+            f"the features' files: {shipped or 'none'})"
         )
-    return load_dataset(path).dataset
+    return load_dataset(path, name=name, prompt_name=feature.name).dataset
 
 
 def file_differs(dataset: EvalDataset) -> bool:
@@ -248,13 +243,14 @@ def file_differs(dataset: EvalDataset) -> bool:
     path = Path(settings.BASE_DIR) / dataset.source_path
     if not dataset.source_path or not path.exists():
         return False
-    version = _latest_version(dataset.prompt.name)
+    feature = features.find(dataset.prompt.name)
+    if feature is None:
+        return False
     try:
         checked = datasets.check_dataset(
             path,
-            input_schema=INPUT_SCHEMAS[version.input_schema],
-            output_schema=version.output_schema,
-            categories={},
+            feature=feature,
+            site_input={},
             shared_input=dataset.shared_input,
             prompt=dataset.prompt.name,
             holdout=dataset.is_holdout,
@@ -284,8 +280,8 @@ def refresh_content_hash(dataset: EvalDataset) -> None:
 # --- Runs ---------------------------------------------------------------------------------------
 
 
-def categories_hash(categories: list[dict[str, Any]]) -> str:
-    canonical = json.dumps(categories, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def site_input_hash(site_input: dict[str, Any]) -> str:
+    canonical = json.dumps(site_input, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -296,14 +292,14 @@ def create_run(
     provider: str | None = None,
     model: str = "",
     concurrency: int = 4,
-    judge: str | None = JUDGE_PROMPT,
+    judge: str | None = FEATURES_JUDGE,
     user: Any = None,
     note: str = "",
 ) -> EvalRun:
     """A queued run of a prompt version over a dataset, with a pending result per case.
 
-    The categories are taken from the site now and kept with the run. The judge grades the
-    descriptions when the provider is a real model and the prompt writes descriptions;
+    The feature's site input is taken from the site now and kept with the run. The feature's
+    judge grades the answers when the provider is a real model and the feature has one;
     ``judge=None`` turns it off.
     """
     version = prompt_ref if isinstance(prompt_ref, PromptVersion) else resolve_prompt(prompt_ref)
@@ -311,19 +307,19 @@ def create_run(
         raise EvaluationError(f"{dataset} is a dataset for {dataset.prompt}, not {version.prompt}")
     if concurrency < 1:
         raise EvaluationError("the concurrency is at least 1")
+    feature = feature_of(version.prompt.name)
     backend = get_provider(provider)
-    categories: list[dict[str, Any]] = []
-    if issubclass(INPUT_SCHEMAS[version.input_schema], PromptInput):
-        categories = [option.model_dump() for option in category_options().values()]
-        if not categories:
-            raise EvaluationError(
-                "no categories to give the model: the marketplace registers them with "
-                "llm.evaluation.register_categories, and has none in the database"
-            )
+    site_input = feature.current_site_input()
+    if feature.site_input is not None and not any(site_input.values()):
+        raise EvaluationError(
+            f"the site gives {feature.name} nothing to work with ({', '.join(site_input) or 'no'}"
+            " site input): is the database empty?"
+        )
     judge_version = None
-    if judge and backend.name != "offline" and version.output_schema in JUDGED_OUTPUTS:
+    judge_name = feature.judge if judge == FEATURES_JUDGE else judge
+    if judge_name and feature.judge and backend.name != "offline":
         try:
-            judge_version = resolve_prompt(judge)
+            judge_version = resolve_prompt(judge_name)
         except PromptRefError as exc:
             raise EvaluationError(f"the judge: {exc}") from None
 
@@ -335,8 +331,8 @@ def create_run(
             model=model,
             judge_version=judge_version,
             concurrency=concurrency,
-            categories=categories,
-            categories_hash=categories_hash(categories),
+            site_input=site_input,
+            site_input_hash=site_input_hash(site_input),
             is_holdout=dataset.is_holdout,
             note=note[:200],
             created_by=user if getattr(user, "is_authenticated", False) else None,
@@ -382,7 +378,7 @@ def finish_result(result_id: int, run_id: int, **fields: Any) -> bool:
 
 def finish_run(run_id: int) -> bool:
     """Summarise a running run whose cases are all done, and mark it succeeded (once)."""
-    run = EvalRun.objects.select_related("dataset", "prompt_version").get(pk=run_id)
+    run = EvalRun.objects.select_related("dataset", "prompt_version__prompt").get(pk=run_id)
     if run.status != EvalRun.Status.RUNNING or run.done < run.total:
         return False
     summary = summarise_run(run)
@@ -420,8 +416,9 @@ def judge_note(run: EvalRun) -> str | None:
     """Why a run has no judge's grades (None: it has them)."""
     if run.judge_version_id is not None:
         return None
-    if run.prompt_version.output_schema not in JUDGED_OUTPUTS:
-        return "n/a: no descriptions to judge"
+    feature = features.find(run.prompt_version.prompt.name)
+    if feature is None or not feature.judge:
+        return "n/a: no judge for this feature"
     if run.provider == "offline":
         return JUDGE_NEEDS_A_REAL_MODEL
     return "n/a: turned off for this run"
@@ -454,4 +451,6 @@ def summarise_run(run: EvalRun) -> dict[str, Any]:
             "error_kind",
         )
     ]  # fmt: skip
-    return summarise(rows, judge_note=judge_note(run))
+    feature = features.find(run.prompt_version.prompt.name)
+    accuracy = feature.accuracy_figure if feature is not None else ""
+    return summarise(rows, judge_note=judge_note(run), accuracy=accuracy)

@@ -1,10 +1,12 @@
 """A run's figures from its results, and the difference between two runs. Pure functions.
 
 Every rate is over all the run's cases, so a failed case (a timeout, an invalid answer) counts
-against accuracy, recall and the pass rate: the figures say what people would have got.
-Precision, recall and F1 of attributes and keywords are micro-averaged (the counts of all cases
-added up, then the rates). Latency percentiles are nearest-rank over the cases whose call got
-an answer or an error; a run's cost is unknown (None) as soon as one call's cost is.
+against accuracy, recall and the pass rate: the figures say what people would have got. Which
+figures a run has follows from its scores (``scoring``): an accuracy per right-or-not score,
+precision, recall and F1 per counted score (micro-averaged: the counts of all cases added up,
+then the rates), per-part accuracies and a match rate per score of parts. Latency percentiles
+are nearest-rank over the cases whose call got an answer or an error; a run's cost is unknown
+(None) as soon as one call's cost is.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
+from .figures import Figure, Kind
 from .scoring import Counts
 
 JUDGE_NEEDS_A_REAL_MODEL = "n/a: needs a real model"
@@ -65,20 +68,62 @@ def _counts(rows: list[ResultRow], score: str) -> Counts | None:
     return total
 
 
+def _is_counts(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and set(value) <= {"tp", "fp", "fn"}
+
+
+def _kinds(rows: list[ResultRow]) -> tuple[list[str], list[str], list[str]]:
+    """The score names of the rows by what they hold: right-or-not, counts, parts right-or-not
+    (see ``scoring``), in order of first appearance."""
+    booleans: dict[str, None] = {}
+    counts: dict[str, None] = {}
+    parts: dict[str, None] = {}
+    for row in rows:
+        for name, value in row.scores.items():
+            if name in ("passed", "judge"):
+                continue
+            if isinstance(value, bool):
+                booleans[name] = None
+            elif _is_counts(value):
+                counts[name] = None
+            elif isinstance(value, dict) and all(isinstance(v, bool) for v in value.values()):
+                parts[name] = None
+    return list(booleans), list(counts), list(parts)
+
+
+def _singular(name: str) -> str:
+    """``keywords`` → ``keyword``: the figures of counts and parts are named per item."""
+    return name.removesuffix("s")
+
+
 def _judge(rows: list[ResultRow], note: str | None) -> dict[str, Any]:
+    """The judge's grades, averaged over the graded cases (each grade a number in its output)."""
     if note is not None:
         return {"note": note}
     grades = [row.scores["judge"] for row in rows if "judge" in row.scores]
-    graded = [grade for grade in grades if "faithfulness" in grade]
+    graded = [grade for grade in grades if "error" not in grade]
+    names = dict.fromkeys(
+        name
+        for grade in graded
+        for name, value in grade.items()
+        if name not in JUDGE_ACCOUNTING
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    )
     return {
         "judged": len(graded),
         "failed": len(grades) - len(graded),
-        "faithfulness": statistics.fmean(g["faithfulness"] for g in graded) if graded else None,
-        "clarity": statistics.fmean(g["clarity"] for g in graded) if graded else None,
+        **{
+            name: statistics.fmean(g[name] for g in graded if name in g) if graded else None
+            for name in names
+        },
         "input_tokens": sum(grade.get("input_tokens", 0) for grade in grades),
         "output_tokens": sum(grade.get("output_tokens", 0) for grade in grades),
         "cost_usd": _total_cost(grade.get("cost_usd") for grade in grades),
     }
+
+
+JUDGE_ACCOUNTING = ("input_tokens", "output_tokens", "cost_usd")
 
 
 def _total_cost(costs: Iterable[float | Decimal | None]) -> float | None:
@@ -91,12 +136,26 @@ def _total_cost(costs: Iterable[float | Decimal | None]) -> float | None:
     return float(total)
 
 
-def summarise(rows: list[ResultRow], *, judge_note: str | None = None) -> dict[str, Any]:
+def summarise(
+    rows: list[ResultRow], *, judge_note: str | None = None, accuracy: str = ""
+) -> dict[str, Any]:
     """The figures of a run from its finished results (see the module's docstring).
 
     ``judge_note`` says why there are no judge's grades ("n/a: needs a real model"); None when
-    the run had a judge.
+    the run had a judge. ``accuracy`` names the figure the per-tag table shows beside the pass
+    rate (the feature's ``accuracy_figure``).
     """
+    summary = _figures(rows)
+    judge = _judge(rows, judge_note)
+    summary["judge"] = judge
+    for name, value in judge.items():
+        if name not in ("note", "judged", "failed", *JUDGE_ACCOUNTING):
+            summary[f"judge_{name}"] = value
+    summary["by_tag"] = by_tag(rows, accuracy)
+    return summary
+
+
+def _figures(rows: list[ResultRow]) -> dict[str, Any]:
     cases = len(rows)
     answered = [row for row in rows if row.ok]
     summary: dict[str, Any] = {
@@ -104,27 +163,26 @@ def summarise(rows: list[ResultRow], *, judge_note: str | None = None) -> dict[s
         "answered": len(answered),
         "failed": cases - len(answered),
         "failed_by_kind": dict(Counter(row.error_kind for row in rows if not row.ok)),
-        "category_accuracy": _share(rows, "category"),
-        "condition_accuracy": _share(rows, "condition"),
-        "verdict_accuracy": _share(rows, "verdict"),
         "schema_valid_rate": rate(len(answered), cases),
         "pass_rate": rate(sum(row.passed for row in rows), cases),
     }
-    for name, prefix in (("attributes", "attribute"), ("keywords", "keyword")):
-        counts = _counts(rows, name)
-        summary[f"{prefix}_precision"] = counts.precision if counts else None
-        summary[f"{prefix}_recall"] = counts.recall if counts else None
-        summary[f"{prefix}_f1"] = counts.f1 if counts else None
-
-    filters: dict[str, list[bool]] = defaultdict(list)
-    for row in rows:
-        for name, right in row.scores.get("filters", {}).items():
-            filters[name].append(bool(right))
-    summary["filter_accuracy"] = {
-        name: rate(sum(values), len(values)) for name, values in sorted(filters.items())
-    }
-    all_right = sum(all(row.scores.get("filters", {}).values()) for row in rows)
-    summary["filters_match_rate"] = rate(all_right, cases) if filters else None
+    booleans, counts, parts = _kinds(rows)
+    for name in booleans:
+        summary[f"{name}_accuracy"] = _share(rows, name)
+    for name in counts:
+        total = _counts(rows, name)
+        for figure in ("precision", "recall", "f1"):
+            summary[f"{_singular(name)}_{figure}"] = getattr(total, figure) if total else None
+    for name in parts:
+        right: dict[str, list[bool]] = defaultdict(list)
+        for row in rows:
+            for part, value in row.scores.get(name, {}).items():
+                right[part].append(bool(value))
+        summary[f"{_singular(name)}_accuracy"] = {
+            part: rate(sum(values), len(values)) for part, values in sorted(right.items())
+        }
+        all_right = sum(all(row.scores.get(name, {}).values()) for row in rows)
+        summary[f"{name}_match_rate"] = rate(all_right, cases)
 
     latencies = [row.latency_ms for row in rows if row.latency_ms is not None]
     summary["latency_p50_ms"] = percentile(latencies, 50)
@@ -132,87 +190,31 @@ def summarise(rows: list[ResultRow], *, judge_note: str | None = None) -> dict[s
     summary["input_tokens"] = sum(row.input_tokens for row in rows)
     summary["output_tokens"] = sum(row.output_tokens for row in rows)
     summary["cost_usd"] = _total_cost(row.cost for row in rows)
-    judge = _judge(rows, judge_note)
-    summary["judge"] = judge
-    summary["judge_faithfulness"] = judge.get("faithfulness")
-    summary["judge_clarity"] = judge.get("clarity")
-    summary["by_tag"] = by_tag(rows)
     return summary
 
 
-def by_tag(rows: list[ResultRow]) -> dict[str, dict[str, Any]]:
-    """Cases, category accuracy, pass rate and failures of the cases with each tag."""
+def by_tag(rows: list[ResultRow], accuracy: str = "") -> dict[str, dict[str, Any]]:
+    """Cases, the accuracy figure, pass rate and failures of the cases with each tag."""
     tagged: dict[str, list[ResultRow]] = defaultdict(list)
     for row in rows:
         for tag in row.tags:
             tagged[tag].append(row)
-    return {
-        tag: {
+    table = {}
+    for tag, group in sorted(tagged.items()):
+        figures = _figures(group)
+        table[tag] = {
             "cases": len(group),
-            "category_accuracy": _share(group, "category"),
-            "pass_rate": rate(sum(row.passed for row in group), len(group)),
-            "failed": sum(not row.ok for row in group),
+            **({accuracy: figures.get(accuracy)} if accuracy else {}),
+            "pass_rate": figures["pass_rate"],
+            "failed": figures["failed"],
         }
-        for tag, group in sorted(tagged.items())
-    }
+    return table
 
 
 # --- Showing and comparing figures ---------------------------------------------------------------
 
-Kind = Literal["rate", "ms", "count", "usd", "grade"]
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str
-    kind: Kind
-    higher_is_better: bool
-
-    def format(self, value: Any) -> str:
-        if value is None:
-            return "–"
-        if self.kind == "rate":
-            return f"{value:.3f}"
-        if self.kind == "ms":
-            return f"{value:,.1f} ms"
-        if self.kind == "usd":
-            return f"${value:,.6f}"
-        if self.kind == "grade":
-            return f"{value:.2f} / 5"
-        return f"{value:,}"
-
-    def shown_precision(self, delta: float) -> float:
-        """``delta`` rounded as it is shown (and never ``-0.0``)."""
-        places = {"rate": 3, "ms": 1, "usd": 6, "grade": 2}.get(self.kind, 0)
-        return round(delta, places) + 0.0
-
-    def format_delta(self, delta: float) -> str:
-        delta = self.shown_precision(delta)
-        if self.kind not in {"rate", "ms", "usd", "grade"}:
-            delta = int(delta)
-        if self.kind == "rate":
-            return f"{delta:+.3f}"
-        if self.kind == "ms":
-            return f"{delta:+,.1f} ms"
-        if self.kind == "usd":
-            return f"{delta:+,.6f}"
-        if self.kind == "grade":
-            return f"{delta:+.2f}"
-        return f"{delta:+,}"
-
-
+# Every run's figures, after a feature's own (``Feature.figures``).
 FIGURES = [
-    Figure("category_accuracy", "category accuracy", "rate", True),
-    Figure("attribute_precision", "attribute precision", "rate", True),
-    Figure("attribute_recall", "attribute recall", "rate", True),
-    Figure("attribute_f1", "attribute F1", "rate", True),
-    Figure("condition_accuracy", "condition accuracy", "rate", True),
-    Figure("verdict_accuracy", "moderation verdict accuracy", "rate", True),
-    Figure("filters_match_rate", "all filters right", "rate", True),
-    Figure("keyword_precision", "keyword precision", "rate", True),
-    Figure("keyword_recall", "keyword recall", "rate", True),
-    Figure("keyword_f1", "keyword F1", "rate", True),
     Figure("schema_valid_rate", "schema-valid rate", "rate", True),
     Figure("pass_rate", "pass rate", "rate", True),
     Figure("failed", "failed cases", "count", False),
@@ -221,10 +223,22 @@ FIGURES = [
     Figure("input_tokens", "input tokens", "count", False),
     Figure("output_tokens", "output tokens", "count", False),
     Figure("cost_usd", "cost", "usd", False),
-    Figure("judge_faithfulness", "judge: faithfulness", "grade", True),
-    Figure("judge_clarity", "judge: clarity", "grade", True),
 ]
-FIGURES_BY_KEY = {figure.key: figure for figure in FIGURES}
+_NOT_FIGURES = {"cases", "answered", "failed_by_kind", "judge", "by_tag", "partial"}
+
+
+def figures_for(summary: dict[str, Any], own: Iterable[Figure] = ()) -> list[Figure]:
+    """The figures to show of ``summary``: a feature's ``own``, then every run's, then any other
+    number it holds (a rate, a judge's grade), labelled from its key."""
+    chosen = {figure.key: figure for figure in [*own, *FIGURES]}
+    for key, value in summary.items():
+        if key in chosen or key in _NOT_FIGURES:
+            continue
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            label = key.replace("_", " ").replace("judge ", "judge: ")
+            kind: Kind = "grade" if key.startswith("judge_") else "rate"
+            chosen[key] = Figure(key, label, kind, True)
+    return list(chosen.values())
 
 
 @dataclass(frozen=True)
@@ -241,11 +255,12 @@ class FigureRow:
         return self.figure.format(self.value)
 
 
-def figure_rows(summary: dict[str, Any]) -> list[FigureRow]:
-    """The figures this summary has (a search run has no attribute figures), in display order."""
+def figure_rows(summary: dict[str, Any], own: Iterable[Figure] = ()) -> list[FigureRow]:
+    """The figures this summary has (a run has only those its scores make), in display order;
+    ``own``: the feature's figures, shown first."""
     return [
         FigureRow(figure, summary[figure.key])
-        for figure in FIGURES
+        for figure in figures_for(summary, own)
         if summary.get(figure.key) is not None
     ]
 
@@ -285,10 +300,14 @@ class Delta:
         return "–" if change is None else self.figure.format_delta(change)
 
 
-def deltas(before: dict[str, Any], after: dict[str, Any]) -> list[Delta]:
+def deltas(
+    before: dict[str, Any], after: dict[str, Any], own: Iterable[Figure] = ()
+) -> list[Delta]:
     """Each figure either summary has, from ``before`` to ``after``."""
+    shown = {figure.key: figure for figure in figures_for(before, own)}
+    shown.update({f.key: f for f in figures_for(after, own) if f.key not in shown})
     return [
         Delta(figure, before.get(figure.key), after.get(figure.key))
-        for figure in FIGURES
+        for figure in shown.values()
         if before.get(figure.key) is not None or after.get(figure.key) is not None
     ]

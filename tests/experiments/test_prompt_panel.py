@@ -1,6 +1,5 @@
 """A prompt version's admin page shows the experiments whose variants used it."""
 
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ import llm
 from experiments.models import Experiment, Exposure
 from experiments.prompt_panel import experiments_using
 from llm.models import PromptLabelMove, PromptVersion
+from llm.prompt_files import export_prompts
 from llm.services import sync_prompts
 from tests.experiments.factories import ExperimentFactory
 from tests.factories import UserFactory
@@ -25,7 +25,7 @@ DAY = timedelta(days=1)
 @pytest.fixture
 def versions(tmp_path, settings):
     """listing_assistant@1 (production, as synced) and @2."""
-    shutil.copytree(settings.LLM_PROMPTS_DIR, tmp_path / "prompts")
+    export_prompts(tmp_path / "prompts")
     edit(tmp_path / "prompts" / "listing_assistant.toml", "temperature = 0.2", "temperature = 0.3")
     sync_prompts(tmp_path / "prompts")
     return (

@@ -1,5 +1,4 @@
 import contextlib
-import shutil
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -8,6 +7,7 @@ from django.urls import reverse
 import llm
 from llm.fake_server import answer, error
 from llm.models import LLMCall, PromptLabel, PromptLabelMove, PromptVersion
+from llm.prompt_files import export_prompts
 from llm.services import sync_prompts
 from tests.factories import UserFactory
 from tests.llm.conftest import search_answer
@@ -29,7 +29,7 @@ def admin_client(client, admin_user):
 
 @pytest.fixture
 def two_versions(tmp_path, settings):
-    shutil.copytree(settings.LLM_PROMPTS_DIR, tmp_path / "prompts")
+    export_prompts(tmp_path / "prompts")
     edit(
         tmp_path / "prompts" / "search_query.toml",
         "You turn a buyer's search",

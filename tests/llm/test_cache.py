@@ -7,6 +7,7 @@ from django.utils import timezone
 import llm
 from llm.fake_server import answer, error
 from llm.models import LLMCall
+from llm.prompt_files import export_prompts
 from llm.services import sync_prompts
 from tests.llm.conftest import search_answer
 from tests.llm.test_prompt_registry import edit
@@ -60,9 +61,8 @@ def test_a_different_input_misses(fake_openai, search_input):
 
 
 def test_a_different_version_misses(fake_openai, search_input, tmp_path, settings):
-    import shutil
 
-    shutil.copytree(settings.LLM_PROMPTS_DIR, tmp_path / "prompts")
+    export_prompts(tmp_path / "prompts")
     edit(tmp_path / "prompts" / "search_query.toml", "temperature = 0", "temperature = 0.1")
     sync_prompts(tmp_path / "prompts")
     fake_openai.queue(answer(search_answer()), answer(search_answer()))

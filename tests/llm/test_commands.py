@@ -1,5 +1,4 @@
 import json
-import shutil
 from io import StringIO
 
 import pytest
@@ -7,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from llm.fake_server import rate_limited
 from llm.models import LLMCall, PromptVersion
+from llm.prompt_files import export_prompts
 from tests.llm.test_prompt_registry import edit
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_sync_prompts_says_nothing_changed(tmp_path, settings):
 
 
 def test_sync_prompts_prints_what_it_created(tmp_path, settings):
-    shutil.copytree(settings.LLM_PROMPTS_DIR, tmp_path / "prompts")
+    export_prompts(tmp_path / "prompts")
     edit(tmp_path / "prompts" / "search_query.toml", "max_tokens = 300", "max_tokens = 400")
 
     output = run("sync_prompts", "--dir", str(tmp_path / "prompts"))
@@ -34,7 +34,7 @@ def test_sync_prompts_prints_what_it_created(tmp_path, settings):
 
 
 def test_sync_prompts_names_a_broken_file(tmp_path, settings):
-    shutil.copytree(settings.LLM_PROMPTS_DIR, tmp_path / "prompts")
+    export_prompts(tmp_path / "prompts")
     edit(tmp_path / "prompts" / "search_query.toml", "temperature = 0", "temperature = 9")
 
     with pytest.raises(CommandError, match=r"search_query\.toml: temperature"):

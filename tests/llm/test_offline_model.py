@@ -6,7 +6,7 @@ import pytest
 
 import llm
 from llm.models import LLMCall
-from llm.offline import classifier, forget_corpus, register_corpus
+from marketplace.ai_features.offline import classifier, forget_corpus, register_corpus
 from tests.factories import ListingFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +136,7 @@ def test_it_reports_itself_as_the_offline_model(categories):
 def test_it_declines_to_grade_prose_and_says_so():
     judge_input = {"text": "red bike", "title": "Red bike", "description": "A red bike."}
 
-    with pytest.raises(llm.LLMRequestRejected, match="cannot answer DescriptionJudgeOutput"):
+    with pytest.raises(llm.LLMRequestRejected, match="cannot answer description_judge"):
         llm.run("description_judge", judge_input)
 
     assert LLMCall.objects.get().status == LLMCall.Status.REJECTED

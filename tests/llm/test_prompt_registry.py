@@ -1,8 +1,6 @@
-import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 import llm
 from llm.models import (
@@ -12,7 +10,7 @@ from llm.models import (
     PromptLabelMove,
     PromptVersion,
 )
-from llm.prompt_files import PromptFileError
+from llm.prompt_files import PromptFileError, export_prompts
 from llm.registry import label_periods, resolve_prompt
 from llm.services import move_label, sync_prompts
 
@@ -25,7 +23,7 @@ SHIPPED = ("description_judge", "listing_assistant", "listing_enrichment", "sear
 def prompt_dir(tmp_path) -> Path:
     """A copy of the shipped prompt files, to edit."""
     directory = tmp_path / "prompts"
-    shutil.copytree(settings.LLM_PROMPTS_DIR, directory)
+    export_prompts(directory)
     return directory
 
 
@@ -91,24 +89,28 @@ def test_going_back_to_old_content_reuses_its_version(prompt_dir):
     assert synced[2].version.number == 1
 
 
-def test_a_new_prompt_file_gets_version_one_and_production(prompt_dir):
+def test_a_prompt_file_that_is_no_features_is_refused_with_the_features(prompt_dir):
+    """A prompt is a feature's: its folder says its schemas, offline answer and datasets
+    (manage.py startfeature makes one)."""
     text = (prompt_dir / "search_query.toml").read_text()
-    (prompt_dir / "search_query_short.toml").write_text(
-        text.replace('name = "search_query"', 'name = "search_query_short"')
-    )
+    (prompt_dir / "search_query_short.toml").write_text(text)
 
-    synced = {item.version.prompt.name: item for item in sync_prompts(prompt_dir)}
+    with pytest.raises(PromptFileError, match="no AI feature named 'search_query_short'"):
+        sync_prompts(prompt_dir)
 
-    assert synced["search_query_short"].created
-    assert resolve_prompt("search_query_short").number == 1
+    assert PromptVersion.objects.count() == len(SHIPPED)
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('name = "search_query"', 'name = "other"', "must match the file name"),
+        ("temperature = 0", 'name = "other"\ntemperature = 0', "name 'other' is not its feature's"),
         ("temperature = 0", "temprature = 0", "unknown keys temprature"),
-        ('output_schema = "SearchQueryOutput"', 'output_schema = "Nope"', "no output schema"),
+        (
+            "temperature = 0",
+            'output_schema = "Nope"\ntemperature = 0',
+            "output_schema 'Nope' is not its feature's",
+        ),
         ("{{ query|json }}", "{% if %}", "user template"),
         ("max_tokens = 300", "max_tokens = -1", "max_tokens must be a positive integer"),
         ("max_tokens = 300", "max_tokens = [", "Invalid"),  # not TOML at all

@@ -7,15 +7,14 @@ from django.template import Context, Template
 from pydantic import ValidationError
 
 import llm
+from llm import features
 from llm.fake_server import answer
 from llm.models import LLMCall
 from llm.rendering import json_literal
-from llm.schemas import (
-    OUTPUT_SCHEMAS,
+from llm.schemas import clean_text, strict_json_schema
+from marketplace.ai_features.listing_assistant.schemas import (
     ListingAssistantInput,
     ListingAssistantOutput,
-    clean_text,
-    strict_json_schema,
 )
 from tests.llm.conftest import assistant_answer
 
@@ -155,9 +154,9 @@ def test_an_input_that_does_not_fit_the_prompt_is_refused_before_any_call(catego
     assert not LLMCall.objects.exists()
 
 
-@pytest.mark.parametrize("name", sorted(OUTPUT_SCHEMAS))
+@pytest.mark.parametrize("name", [feature.name for feature in features.all_features()])
 def test_output_schemas_are_strict_json_schemas(name):
-    schema = strict_json_schema(OUTPUT_SCHEMAS[name])
+    schema = strict_json_schema(features.get(name).output_schema)
 
     def objects(node):
         if isinstance(node, dict):

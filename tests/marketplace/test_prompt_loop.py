@@ -7,17 +7,16 @@ person sees: the version a seller's suggestion names, the admin's pages and mess
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
 from experiments.assignment import assign
 from experiments.models import Experiment, ExperimentChange, Exposure, Flag
 from llm.models import PromptLabel
+from llm.prompt_files import export_prompts
 from marketplace.ab_tests import AI_LISTING_ASSISTANT, LISTING_PROMPT_VERSION
 from tests.factories import UserFactory
 
@@ -38,7 +37,7 @@ class PromptFiles:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        shutil.copytree(settings.LLM_PROMPTS_DIR, folder)
+        export_prompts(folder)
 
     def edit(self, old: str, new: str) -> None:
         path = self.folder / "listing_assistant.toml"

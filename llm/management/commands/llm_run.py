@@ -5,16 +5,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 import llm
+from llm import features
 from llm.errors import LLMError, LLMInputError, PromptRefError
-from llm.evaluation import site_categories
 from llm.providers import PROVIDERS
+from llm.registry import parse_ref
 
 
 class Command(BaseCommand):
     help = (
         "Run a prompt once and print the parsed output, tokens, cost, latency and who answered. "
-        "The site's categories are added to the input unless it gives its own. "
-        'Example: manage.py llm_run search_query --input \'{"query": "cheap iphone in berlin"}\''
+        "What the site gives every call of the feature (its site input) is added to the "
+        "input unless it gives its own. "
+        'Example: manage.py llm_run ticket_triage --input \'{"text": "my order never came"}\''
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,9 +33,10 @@ class Command(BaseCommand):
             raise CommandError(f"--input is not valid JSON: {exc}") from None
         if not isinstance(data, dict):
             raise CommandError("--input must be a JSON object")
-        if "categories" not in data and (categories := site_categories()):
-            data["categories"] = categories
         try:
+            feature = features.find(parse_ref(options["prompt"])[0])
+            if feature is not None:
+                data = features.with_site_input(feature, data)
             result = llm.run(
                 options["prompt"],
                 data,

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 from typing import Any
 
@@ -7,7 +8,6 @@ from llm.evaluation.datasets import DatasetFileError
 from llm.evaluation.services import (
     EvaluationError,
     LoadedDataset,
-    datasets_dir,
     load_dataset,
     load_shipped_datasets,
 )
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         "Load an evaluation dataset from a JSONL file (one case a line: "
         '{"input": {...}, "expected": {...}, "tags": [...]}). Every line is checked first; '
         "a file with a bad line loads nothing. The same content again changes nothing. "
-        "--all loads every file in llm/evaluation/datasets/, each named after its file."
+        "--all loads every AI feature's dataset files (dataset.jsonl and holdout.jsonl in its "
+        "folder), each named after its feature."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,7 +35,9 @@ class Command(BaseCommand):
             help="A held-out set (default: when the name ends in _holdout).",
         )
         parser.add_argument(
-            "--cities", help="Cities for prompts that take them (default: cities.txt beside it)."
+            "--shared-input",
+            help="A JSON file whose object is added to every case's input (default: the "
+            "feature's shared_input.json).",
         )
         parser.add_argument(
             "--replace",
@@ -43,7 +46,7 @@ class Command(BaseCommand):
             "new version).",
         )
         parser.add_argument(
-            "--all", action="store_true", help="Load every *.jsonl in llm/evaluation/datasets/."
+            "--all", action="store_true", help="Load every AI feature's dataset files."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,7 +56,7 @@ class Command(BaseCommand):
             if options["all"]:
                 loaded = load_shipped_datasets(replace=options["replace"])
                 if not loaded:
-                    self.stdout.write(f"no *.jsonl files in {datasets_dir()}")
+                    self.stdout.write("no AI feature has dataset files")
             else:
                 path = Path(options["path"])
                 if not path.is_file():
@@ -65,7 +68,7 @@ class Command(BaseCommand):
                         prompt_name=options["prompt"],
                         holdout=options["holdout"],
                         replace=options["replace"],
-                        cities_path=Path(options["cities"]) if options["cities"] else None,
+                        shared_input=_read_object(options["shared_input"]),
                     )
                 ]
         except (DatasetFileError, EvaluationError) as exc:
@@ -81,3 +84,15 @@ class Command(BaseCommand):
             f"({kind}, {dataset.source_path})"
         )
         return line if item.action == "unchanged" else self.style.SUCCESS(line)
+
+
+def _read_object(path: str | None) -> dict[str, Any] | None:
+    if not path:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"--shared-input {path}: {exc}", returncode=2) from None
+    if not isinstance(data, dict):
+        raise CommandError(f"--shared-input {path}: a JSON object, please", returncode=2)
+    return data

@@ -1,6 +1,6 @@
 """Point a prompt's label at one of its versions: a promotion, a rollback, a new candidate.
 
-python manage.py move_label listing_assistant production 3 --note "won the experiment"
+python manage.py move_label ticket_triage production 3 --note "won the experiment"
 """
 
 from typing import Any
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Point LABEL of PROMPT at VERSION (a number), and record the move."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("prompt", help="The prompt's name, e.g. listing_assistant.")
+        parser.add_argument("prompt", help="The prompt's name, e.g. ticket_triage.")
         parser.add_argument("label", help="production, candidate, or any label name.")
         parser.add_argument("version", type=int, help="The version number, e.g. 2.")
         parser.add_argument("--note", default="", help="Why, for the label's history.")

@@ -5,14 +5,17 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
+from llm import features
 from llm.errors import PromptRefError
 from llm.evaluation import execution
 from llm.evaluation.datasets import DatasetFileError
 from llm.evaluation.models import EvalRun
 from llm.evaluation.services import (
+    FEATURES_JUDGE,
     EvaluationError,
     create_run,
     dataset_for_run,
+    feature_of,
     file_differs,
 )
 from llm.evaluation.summary import figure_rows
@@ -21,6 +24,7 @@ from llm.registry import resolve_prompt
 
 BAD_ARGUMENTS = 2
 BELOW_THRESHOLD = 1
+TAG_COUNTS = ("cases", "pass_rate", "failed")  # what a by-tag row has besides its accuracy
 
 
 class ProgressBar:
@@ -52,8 +56,8 @@ class Command(BaseCommand):
     help = (
         "Evaluate a prompt version on a dataset and print the figures; exit 1 below a "
         "threshold (--min-accuracy, --min-pass-rate), 2 on bad arguments. "
-        "Example: manage.py run_eval --prompt listing_assistant:candidate "
-        "--dataset listing_assistant --concurrency 8 --min-accuracy 0.8"
+        "Example: manage.py run_eval --prompt ticket_triage:candidate "
+        "--dataset ticket_triage --concurrency 8 --min-accuracy 0.8"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -76,7 +80,7 @@ class Command(BaseCommand):
             help="Confirm that running a held-out dataset is a final check, not tuning.",
         )
         parser.add_argument(
-            "--no-judge", action="store_true", help="Don't grade descriptions with the judge."
+            "--no-judge", action="store_true", help="Don't grade the answers with the judge."
         )
         parser.add_argument(
             "--in-process",
@@ -149,7 +153,7 @@ class Command(BaseCommand):
                 provider=options["provider"],
                 model=options["model"],
                 concurrency=options["concurrency"],
-                judge=None if options["no_judge"] else "description_judge",
+                judge=None if options["no_judge"] else FEATURES_JUDGE,
                 note=options["note"],
             )
         except (PromptRefError, EvaluationError, DatasetFileError, ImproperlyConfigured) as exc:
@@ -162,8 +166,9 @@ class Command(BaseCommand):
                 returncode=BELOW_THRESHOLD,
             )
         below = []
+        accuracy = feature_of(run.prompt_version.prompt.name).accuracy_figure
         for option, figure, label in (
-            ("min_accuracy", "category_accuracy", "category accuracy"),
+            ("min_accuracy", accuracy, accuracy.replace("_", " ")),
             ("min_pass_rate", "pass_rate", "pass rate"),
         ):
             threshold = options[option]
@@ -207,10 +212,15 @@ class Command(BaseCommand):
             f"{f' in {seconds:.1f} s' if seconds is not None else ''}",
             "",
         ]
-        for row in figure_rows(summary):
+        feature = features.find(run.prompt_version.prompt.name)
+        for row in figure_rows(summary, feature.figures if feature else ()):
             lines.append(f"  {row.label:<28} {row.shown}")
-        for name, value in summary.get("filter_accuracy", {}).items():
-            lines.append(f"  {'filter ' + name:<28} {value:.3f}")
+        for key, parts in summary.items():  # per-part accuracies: each filter, each field
+            if key.endswith("_accuracy") and isinstance(parts, dict):
+                item = key.removesuffix("_accuracy")
+                for name, value in parts.items():
+                    shown = "–" if value is None else f"{value:.3f}"
+                    lines.append(f"  {item + ' ' + name:<28} {shown}")
         failures = summary.get("failed_by_kind") or {}
         if failures:
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(failures.items()))
@@ -222,7 +232,9 @@ class Command(BaseCommand):
         if tags:
             lines += ["", f"  {'by tag':<20} {'cases':>6} {'accuracy':>9} {'pass rate':>10}"]
             for tag, figures in tags.items():
-                accuracy = figures["category_accuracy"]
+                accuracy = next(
+                    (value for key, value in figures.items() if key not in TAG_COUNTS), None
+                )
                 shown = "–" if accuracy is None else f"{accuracy:.3f}"
                 lines.append(
                     f"  {tag:<20} {figures['cases']:>6} {shown:>9} {figures['pass_rate']:>10.3f}"

@@ -1,15 +1,19 @@
+import dataclasses
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from llm import features
 from llm.evaluation.services import load_dataset
 from tests.factories import UserFactory
 
 FIXTURES = Path(__file__).parent
 LISTING_FILE = FIXTURES / "listing_assistant.jsonl"
 SEARCH_FILE = FIXTURES / "search_query.jsonl"
+# The cities of the search fixture's cases (the feature's own list is longer).
+SEARCH_SHARED_INPUT = json.loads((FIXTURES / "shared_input.json").read_text())
 
 
 def write_jsonl(path: Path, cases: list[dict | str]) -> Path:
@@ -35,18 +39,25 @@ def listing_dataset(db):
 
 @pytest.fixture
 def search_dataset(db):
-    return load_dataset(SEARCH_FILE).dataset
+    return load_dataset(SEARCH_FILE, shared_input=SEARCH_SHARED_INPUT).dataset
 
 
 @pytest.fixture
-def shipped_dir(tmp_path, settings):
-    """LLM_EVAL_DATASETS_DIR with the fixture files in it, as the shipped datasets."""
-    directory = tmp_path / "datasets"
-    directory.mkdir()
-    for name in ("listing_assistant.jsonl", "search_query.jsonl", "cities.txt"):
-        shutil.copy(FIXTURES / name, directory / name)
-    settings.LLM_EVAL_DATASETS_DIR = directory
-    return directory
+def shipped(tmp_path, monkeypatch):
+    """The two features' folders with the fixture files as their shipped datasets: feature
+    name → its folder (a copy, in a temporary directory)."""
+    folders = {}
+    for name, cases in (("listing_assistant", LISTING_FILE), ("search_query", SEARCH_FILE)):
+        feature = features.get(name)
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(feature.prompt_file, folder / features.PROMPT_FILE)
+        shutil.copy(cases, folder / features.DATASET_FILE)
+        if name == "search_query":
+            (folder / features.SHARED_INPUT_FILE).write_text(json.dumps(SEARCH_SHARED_INPUT))
+        monkeypatch.setitem(features._registry, name, dataclasses.replace(feature, folder=folder))
+        folders[name] = folder
+    return folders
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from llm import features
 from llm.evaluation.datasets import DatasetFileError
 from llm.evaluation.models import EvalCase, EvalDataset
 from llm.evaluation.services import EvaluationError, create_run, load_dataset
@@ -36,10 +37,15 @@ def test_it_loads_every_case_in_order_with_its_tags():
     assert cases[4].expected["note"] == "says nothing about an item"
 
 
-def test_a_search_dataset_gets_the_cities_beside_its_file():
-    dataset = load_dataset(SEARCH_FILE).dataset
+def test_a_search_dataset_gets_the_features_shared_input_unless_told_otherwise():
+    assert (
+        load_dataset(SEARCH_FILE).dataset.shared_input == features.get("search_query").shared_input
+    )
 
-    assert dataset.shared_input == {"cities": ["Berlin", "Hamburg", "Munich", "Cologne"]}
+    dataset = load_dataset(
+        SEARCH_FILE, name="search_fixture", shared_input={"cities": ["Berlin", "Munich"]}
+    ).dataset
+    assert dataset.shared_input == {"cities": ["Berlin", "Munich"]}
     assert dataset.cases.count() == 3
 
 
@@ -204,7 +210,7 @@ def test_the_command_lists_every_bad_line(tmp_path):
     assert caught.value.returncode == 1
 
 
-def test_the_command_loads_every_shipped_file(shipped_dir):
+def test_the_command_loads_every_shipped_file(shipped):
     output = load("--all")
 
     assert "created listing_assistant v1: 9 cases" in output

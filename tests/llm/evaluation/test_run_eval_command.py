@@ -87,22 +87,22 @@ def test_a_held_out_dataset_needs_to_be_asked_for(tmp_path):
     assert EvalRun.objects.get().is_holdout is True
 
 
-def test_a_shipped_dataset_is_loaded_on_first_use(shipped_dir):
+def test_a_shipped_dataset_is_loaded_on_first_use(shipped):
     output, _ = run_eval("--prompt", "search_query", "--dataset", "search_query", "--json")
 
     report = json.loads(output)
     assert report["status"] == "succeeded"
     assert report["dataset"] == "search_query v1"
     assert report["summary"]["pass_rate"] == pytest.approx(2 / 3)
-    assert EvalDataset.objects.get().source_path.endswith("datasets/search_query.jsonl")
+    assert EvalDataset.objects.get().source_path.endswith("search_query/dataset.jsonl")
 
 
-def test_it_warns_when_the_file_changed_since_it_was_loaded(shipped_dir):
+def test_it_warns_when_the_file_changed_since_it_was_loaded(shipped):
     run_eval("--prompt", "search_query", "--dataset", "search_query")
-    with (shipped_dir / "search_query.jsonl").open("a") as file:
+    with (shipped["search_query"] / "dataset.jsonl").open("a") as file:
         file.write(json.dumps({"input": {"query": "bed"}, "expected": {"keywords": ["bed"]}}))
 
     _, progress = run_eval("--prompt", "search_query", "--dataset", "search_query")
 
-    assert "search_query.jsonl has changed since search_query v1 was loaded" in progress
+    assert "search_query/dataset.jsonl has changed since search_query v1 was loaded" in progress
     assert "--name search_query --replace" in progress

@@ -23,7 +23,7 @@ def test_an_offline_run_scores_every_case_and_sums_up_the_figures(listing_datase
     assert run.status == EvalRun.Status.SUCCEEDED
     assert (run.total, run.done, run.failed) == (9, 9, 0)
     assert progress == [(done, 0, 9) for done in range(1, 10)]
-    assert run.categories == catalog_categories()
+    assert run.site_input == {"categories": catalog_categories()}
     # Figures worked out by hand from the fixture (tests/llm/evaluation/listing_assistant.jsonl)
     # and the offline model's answers: it misses only the piano lessons' category (and their
     # two attributes), says "Golf 7" for the Golf, misses the Lego's age group, and calls the
@@ -56,7 +56,7 @@ def test_an_offline_run_scores_every_case_and_sums_up_the_figures(listing_datase
     assert piano.output["category"] == "sports-hobbies"
     call = piano.call
     assert (call.purpose, call.target, call.context) == ("eval", piano.case, {"eval_run": run.pk})
-    assert call.input["categories"] == run.categories
+    assert call.input["categories"] == run.site_input["categories"]
 
 
 def test_a_search_run_gives_the_cases_the_datasets_cities(search_dataset):
@@ -68,7 +68,7 @@ def test_a_search_run_gives_the_cases_the_datasets_cities(search_dataset):
     assert summary["pass_rate"] == pytest.approx(2 / 3)  # "sofa" is a keyword the case omits
     assert summary["keyword_precision"] == pytest.approx(3 / 4)
     assert summary["keyword_recall"] == 1.0
-    assert summary["judge"] == {"note": "n/a: no descriptions to judge"}
+    assert summary["judge"] == {"note": "n/a: no judge for this feature"}
     call = LLMCall.objects.filter(purpose="eval").first()
     assert call.input["cities"] == ["Berlin", "Hamburg", "Munich", "Cologne"]
 

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from llm.evaluation.figures import Figure
 from llm.evaluation.summary import (
-    FIGURES_BY_KEY,
+    FIGURES,
     JUDGE_NEEDS_A_REAL_MODEL,
     ResultRow,
     deltas,
@@ -79,13 +80,14 @@ def test_a_run_is_summarised_over_all_its_cases():
     assert summary["latency_p95_ms"] == 2000
     assert (summary["input_tokens"], summary["output_tokens"]) == (300, 60)
     assert summary["cost_usd"] == pytest.approx(0.0035)
-    assert summary["keyword_f1"] is None
-    assert summary["filters_match_rate"] is None
+    # Only the figures the scores make: this run states no keywords and no filters.
+    assert "keyword_f1" not in summary
+    assert "filters_match_rate" not in summary
     assert summary["judge"] == {"note": "n/a: needs a real model"}
 
 
 def test_figures_are_broken_down_by_tag():
-    by_tag = summarise(ROWS)["by_tag"]
+    by_tag = summarise(ROWS, accuracy="category_accuracy")["by_tag"]
 
     assert list(by_tag) == ["hostile", "typos"]
     assert by_tag["typos"] == {"cases": 2, "category_accuracy": 1.0, "pass_rate": 1.0, "failed": 0}
@@ -131,7 +133,7 @@ def test_search_figures_come_from_the_filters_and_keywords():
     assert summary["filters_match_rate"] == 0.5
     assert summary["keyword_precision"] == pytest.approx(2 / 4)
     assert summary["keyword_recall"] == pytest.approx(2 / 3)
-    assert summary["attribute_f1"] is None
+    assert "attribute_f1" not in summary
 
 
 def test_the_judges_grades_are_averaged_over_the_graded_cases():
@@ -191,10 +193,29 @@ def test_a_change_too_small_to_show_is_no_change():
 
 
 def test_only_the_figures_a_summary_has_are_shown():
-    rows = figure_rows({"category_accuracy": 0.5, "attribute_f1": None, "cost_usd": 0.0012})
+    own = (
+        Figure("category_accuracy", "category accuracy", "rate", True),
+        Figure("attribute_f1", "attribute F1", "rate", True),
+    )
+    rows = figure_rows({"category_accuracy": 0.5, "attribute_f1": None, "cost_usd": 0.0012}, own)
 
     assert [(row.label, row.shown) for row in rows] == [
         ("category accuracy", "0.500"),
         ("cost", "$0.001200"),
     ]
-    assert FIGURES_BY_KEY["latency_p95_ms"].format(1234.56) == "1,234.6 ms"
+    by_key = {figure.key: figure for figure in FIGURES}
+    assert by_key["latency_p95_ms"].format(1234.56) == "1,234.6 ms"
+
+
+def test_figures_a_feature_does_not_name_are_shown_with_a_label_from_their_key():
+    summary = summarise(
+        [
+            ResultRow(ok=True, passed=True, scores={"fields": {"label": True}, "passed": True}),
+            ResultRow(ok=True, passed=False, scores={"fields": {"label": False}, "passed": False}),
+        ]
+    )
+
+    assert summary["field_accuracy"] == {"label": 0.5}
+    shown = {row.label: row.shown for row in figure_rows(summary)}
+    assert shown["fields match rate"] == "0.500"
+    assert shown["pass rate"] == "0.500"

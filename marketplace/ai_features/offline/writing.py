@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from ..schemas import CategoryOption, clean_text
+from llm.schemas import clean_text
+
+from ..schemas import CategoryOption
 from .attributes import Facts, Value
 from .lexicon import BRANDS, CONDITION_LABELS
 from .text import sentence_case, sentences

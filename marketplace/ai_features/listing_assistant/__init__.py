@@ -1,0 +1,53 @@
+"""The listing assistant: from a seller's rough text, a draft of the ad (title, description,
+category, attributes, condition) that the seller accepts, edits or ignores, part by part. Its
+price range comes from comparable listings (marketplace/ai.py), never from the model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+import llm
+
+from .. import offline, site
+from ..scoring import (
+    JUDGE_FIGURES,
+    LISTING_FIGURES,
+    ListingExpectation,
+    check_expected_category,
+    score_listing,
+)
+from .schemas import ListingAssistantInput, ListingAssistantOutput
+
+
+def judge_input(case_input: Mapping[str, Any], answer: BaseModel) -> dict[str, Any]:
+    """What the description judge grades: the seller's words and the ad written from them."""
+    assert isinstance(answer, ListingAssistantOutput)
+    return {"text": case_input["text"], "title": answer.title, "description": answer.description}
+
+
+FEATURE = llm.register(
+    llm.Feature(
+        name="listing_assistant",
+        folder=Path(__file__).parent,
+        description="A seller's rough text → title, description, category, attributes, condition.",
+        input_schema=ListingAssistantInput,
+        output_schema=ListingAssistantOutput,
+        site_input=site.categories,
+        site_input_example=site.CATEGORIES_EXAMPLE,
+        offline=offline.listing_assistant,
+        expectation=ListingExpectation,
+        scorer=score_listing,
+        check_expected=check_expected_category,
+        accuracy_figure="category_accuracy",
+        figures=(*LISTING_FIGURES, *JUDGE_FIGURES),
+        # Just below the offline model's scores on an empty site (make eval-gate).
+        gate=llm.Gate(min_accuracy=0.70, min_pass_rate=0.63),
+        judge="description_judge",
+        judge_input=judge_input,
+        experiment="listing_prompt_version",
+    )
+)
