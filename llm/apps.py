@@ -3,8 +3,6 @@ from typing import Any
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
-from django.db import connections
-from django.db.models.signals import post_migrate
 
 
 class LlmConfig(AppConfig):
@@ -12,7 +10,6 @@ class LlmConfig(AppConfig):
     verbose_name = "LLM"
 
     def ready(self) -> None:
-        post_migrate.connect(sync_prompts_after_migrate, sender=self)
         register(check_llm_settings)
         if settings.LLM_PROVIDER == "openai" and settings.OPENAI_API_KEY:
             # The SDK takes a second or more to import, imports more on its first request, and
@@ -22,21 +19,6 @@ class LlmConfig(AppConfig):
             from .client import preload
 
             preload()
-
-
-def sync_prompts_after_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
-    """Sync ``llm/prompts/`` after every ``migrate`` (and the test runner's flushes).
-
-    So a fresh database, a test database and a deploy that changed a prompt file all have their
-    versions without a manual step; labels never move except a new prompt's first ``production``.
-    ``manage.py sync_prompts`` does the same on demand, and says what it created.
-    """
-    from .models import PromptVersion
-    from .services import sync_prompts
-
-    if PromptVersion._meta.db_table not in connections[using].introspection.table_names():
-        return  # migrating to a state before the llm tables exist
-    sync_prompts()
 
 
 def check_llm_settings(**kwargs: Any) -> list[CheckMessage]:

@@ -1,17 +1,17 @@
 """The marketplace's experiments, their metrics, and the flags that switch the AI features.
 
-``experiments`` knows nothing about listings; this module says what the marketplace tests.
-``post_migrate`` creates whatever is missing (in draft: ``seed_demo`` starts the demo's
-experiments; the admin starts them on a real site). Rows that exist are left alone, since the
-admin owns them once they exist.
+``experiments`` knows nothing about listings; this module says what the marketplace tests, and
+registers it (``experiments.definitions``). ``manage.py sync_site`` creates whatever is missing
+(in draft: ``seed_demo`` starts the demo's experiments; the admin starts them on a real site).
+Rows that exist are left alone, since the admin owns them once they exist.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from experiments import definitions
 from experiments.api import load_spec
-from experiments.models import Experiment, Flag, Metric, UnitType, Variant
+from experiments.definitions import ExperimentDefinition, MetricDefinition
+from experiments.models import Experiment, Metric, UnitType
 from experiments.services import start_experiment
 
 # Experiment features, as the views ask for them (variant_for(request, FEATURE)). The first
@@ -38,9 +38,8 @@ FAVOURITE_ADDED = "favourite_added"
 C, N, S = Metric.Kind.CONVERSION, Metric.Kind.COUNT, Metric.Kind.SUM
 HIGHER, LOWER = Metric.Direction.HIGHER, Metric.Direction.LOWER
 
-METRICS: list[tuple[str, str, str, str, str, str]] = [
-    # key, name, event, kind, direction, description
-    (
+METRICS = [
+    MetricDefinition(
         "publish_rate",
         "Listing published",
         LISTING_PUBLISHED,
@@ -48,7 +47,7 @@ METRICS: list[tuple[str, str, str, str, str, str]] = [
         HIGHER,
         "Share of units who published at least one listing after exposure.",
     ),
-    (
+    MetricDefinition(
         "listings_per_seller",
         "Listings published per unit",
         LISTING_PUBLISHED,
@@ -56,7 +55,7 @@ METRICS: list[tuple[str, str, str, str, str, str]] = [
         HIGHER,
         "Listings published per exposed unit.",
     ),
-    (
+    MetricDefinition(
         "suggestion_request_rate",
         "Asked the assistant",
         AI_SUGGESTION_REQUESTED,
@@ -64,7 +63,7 @@ METRICS: list[tuple[str, str, str, str, str, str]] = [
         HIGHER,
         "Share of units who asked the listing assistant for a suggestion.",
     ),
-    (
+    MetricDefinition(
         "suggestion_accept_rate",
         "Accepted a suggestion",
         AI_SUGGESTION_ACCEPTED,
@@ -72,7 +71,7 @@ METRICS: list[tuple[str, str, str, str, str, str]] = [
         HIGHER,
         "Share of units who accepted at least one of the assistant's suggestions.",
     ),
-    (
+    MetricDefinition(
         "flagged_listings",
         "Listings flagged by moderation",
         LISTING_FLAGGED,
@@ -80,7 +79,7 @@ METRICS: list[tuple[str, str, str, str, str, str]] = [
         LOWER,
         "Listings per unit that the enrichment job sent to the moderation queue.",
     ),
-    (
+    MetricDefinition(
         "contact_rate",
         "Contacted a seller",
         CONTACT_SELLER,
@@ -88,7 +87,7 @@ METRICS: list[tuple[str, str, str, str, str, str]] = [
         HIGHER,
         "Share of units who messaged at least one seller.",
     ),
-    (
+    MetricDefinition(
         "listing_views",
         "Listing views per unit",
         LISTING_VIEW,
@@ -96,7 +95,7 @@ METRICS: list[tuple[str, str, str, str, str, str]] = [
         HIGHER,
         "Listing detail pages opened per unit.",
     ),
-    (
+    MetricDefinition(
         "favourite_rate",
         "Saved a favourite",
         FAVOURITE_ADDED,
@@ -104,7 +103,7 @@ METRICS: list[tuple[str, str, str, str, str, str]] = [
         HIGHER,
         "Share of units who saved at least one listing.",
     ),
-    (
+    MetricDefinition(
         "zero_result_searches",
         "Searches with no results",
         SEARCH_NO_RESULTS,
@@ -113,21 +112,6 @@ METRICS: list[tuple[str, str, str, str, str, str]] = [
         "Searches per unit that found nothing: understanding must not over-filter.",
     ),
 ]
-
-
-@dataclass(frozen=True)
-class ExperimentDefinition:
-    key: str
-    name: str
-    hypothesis: str
-    unit_type: str
-    variants: list[tuple[str, str, bool, dict]]  # key, name, is_control, config (50/50)
-    primary: str
-    secondary: list[str] = field(default_factory=list)
-    guardrails: list[str] = field(default_factory=list)
-    flag: str = ""  # a waffle flag that follows this experiment's variants
-    prompt_name: str = ""  # for variants that differ by prompt label: the prompt they version
-    minimum_detectable_effect: float = 0.10
 
 
 EXPERIMENTS = [
@@ -196,56 +180,7 @@ EXPERIMENTS = [
 ]
 
 
-def create_missing_experiments(sender=None, using: str = "default", **kwargs) -> None:
-    """Create the metrics, experiments (in draft) and flags above that do not exist yet."""
-    metrics = {}
-    for key, name, event, kind, direction, description in METRICS:
-        metrics[key], _ = Metric.objects.using(using).get_or_create(
-            key=key,
-            defaults={
-                "name": name,
-                "event_name": event,
-                "kind": kind,
-                "direction": direction,
-                "description": description,
-            },
-        )
-    for definition in EXPERIMENTS:
-        experiment, created = Experiment.objects.using(using).get_or_create(
-            key=definition.key,
-            defaults={
-                "name": definition.name,
-                "hypothesis": definition.hypothesis,
-                "unit_type": definition.unit_type,
-                "primary_metric": metrics[definition.primary],
-                "minimum_detectable_effect": definition.minimum_detectable_effect,
-                "prompt_name": definition.prompt_name,
-            },
-        )
-        if created:
-            experiment.secondary_metrics.set([metrics[k] for k in definition.secondary])
-            experiment.guardrail_metrics.set([metrics[k] for k in definition.guardrails])
-            Variant.objects.using(using).bulk_create(
-                Variant(
-                    experiment=experiment,
-                    key=key,
-                    name=name,
-                    is_control=is_control,
-                    config=config,
-                    weight=1 / len(definition.variants),
-                    position=position,
-                )
-                for position, (key, name, is_control, config) in enumerate(definition.variants)
-            )
-        if definition.flag:
-            Flag.objects.using(using).get_or_create(
-                name=definition.flag,
-                defaults={
-                    "feature": definition.key,
-                    "superusers": False,
-                    "note": f"Follows the {definition.key} experiment while it runs.",
-                },
-            )
+definitions.register(metrics=METRICS, experiments=EXPERIMENTS)
 
 
 # The experiments the demo starts: the two AI features meet half of their users each. The prompt

@@ -1,7 +1,10 @@
+import io
+
 import pytest
+from django.core.management import call_command
 
 from experiments.models import Experiment, Flag
-from marketplace.ab_tests import EXPERIMENTS, create_missing_experiments
+from marketplace.ab_tests import EXPERIMENTS
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +34,23 @@ def test_the_ai_flags_follow_their_experiments():
     assert Flag.objects.get(name="ai_listing_assistant").feature == "ai_listing_assistant"
 
 
-def test_it_leaves_existing_experiments_as_the_admin_left_them():
+def test_sync_site_leaves_existing_rows_as_the_admin_left_them():
     Experiment.objects.filter(key="ai_search").update(name="Edited in the admin", coverage=0.3)
-    create_missing_experiments()
+    out = io.StringIO()
+    call_command("sync_site", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "categories: none new",
+        "prompt versions: none new",
+        "experiments: none new",
+    ]
     edited = Experiment.objects.get(key="ai_search")
     assert (edited.name, edited.coverage) == ("Edited in the admin", 0.3)
     assert Experiment.objects.count() == len(EXPERIMENTS)
+
+
+def test_sync_site_creates_what_is_missing_and_says_so():
+    Experiment.objects.filter(key="ai_search").delete()
+    out = io.StringIO()
+    call_command("sync_site", stdout=out)
+    assert "experiments: ai_search" in out.getvalue()
+    assert Experiment.objects.get(key="ai_search").status == Experiment.Status.DRAFT
