@@ -109,15 +109,15 @@ def create_missing(using: str = "default") -> list[Experiment]:
     does not have yet; returns the experiments created."""
     metric_definitions, experiment_definitions = definitions()
     metrics = {}
-    for definition in metric_definitions.values():
-        metrics[definition.key], _ = Metric.objects.using(using).get_or_create(
-            key=definition.key,
+    for metric in metric_definitions.values():
+        metrics[metric.key], _ = Metric.objects.using(using).get_or_create(
+            key=metric.key,
             defaults={
-                "name": definition.name,
-                "event_name": definition.event_name,
-                "kind": definition.kind,
-                "direction": definition.direction,
-                "description": definition.description,
+                "name": metric.name,
+                "event_name": metric.event_name,
+                "kind": metric.kind,
+                "direction": metric.direction,
+                "description": metric.description,
             },
         )
     created = []
