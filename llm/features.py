@@ -172,14 +172,19 @@ def discover() -> None:
                     importlib.import_module(f"{package_name}.{module.name}")
 
 
-def forget() -> None:
-    """Empty the registry, so that the next lookup discovers again (a test that adds a
-    feature folder on the fly)."""
+def rediscover() -> None:
+    """Look for feature folders again at the next lookup (one was just made). Features found
+    before stay registered: their modules are imported already, and would not register again."""
     global _discovered
     with _lock:
-        _registry.clear()
         _discovered = False
         importlib.invalidate_caches()
+
+
+def unregister(name: str) -> None:
+    """Take a feature out of the registry (its folder is gone: a test's temporary app)."""
+    with _lock:
+        _registry.pop(name, None)
 
 
 def all_features() -> list[Feature]:
