@@ -13,7 +13,7 @@ help:
 	@echo "make test        run the test suite (without the browser tests)"
 	@echo "make test-e2e    run the browser tests in Chromium (CHROMIUM_PATH, default /usr/bin/chromium)"
 	@echo "make screenshots retake the screenshots in docs/img/ (needs Chromium too)"
-	@echo "make lint        ruff check, ruff format --check, mypy"
+	@echo "make lint        ruff check, ruff format --check, mypy, lint-imports (the apps' boundaries)"
 	@echo "make benchmarks  run every benchmark (needs Postgres: see docs/benchmarks.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -42,6 +42,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(PY) -m ruff check --fix .
