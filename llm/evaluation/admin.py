@@ -424,22 +424,25 @@ class ResultView:
         """The scores that explain the outcome, in a line: what was right or wrong, the F1s, the
         parts that were wrong, the judge's grades."""
         scores = self.result.scores if self.result else {}
-        parts = []
-        for name, value in scores.items():
+        # In a fixed order (right or wrong, then F1s, then wrong parts; by name within each), as
+        # Postgres keeps a JSON object's keys in an order of its own.
+        checks, f1s, wrongs = [], [], []
+        for name, value in sorted(scores.items()):
             if name == "passed":
                 continue
             if isinstance(value, bool):
-                parts.append(f"{name} {'✓' if value else '✗'}")
+                checks.append(f"{name} {'✓' if value else '✗'}")
             elif name.endswith("_f1") and isinstance(value, int | float):
-                parts.append(f"{name.removesuffix('_f1')} F1 {value:.2f}")
+                f1s.append(f"{name.removesuffix('_f1')} F1 {value:.2f}")
             elif (
                 isinstance(value, dict)
                 and value
                 and all(isinstance(v, bool) for v in value.values())
             ):
-                wrong = [part for part, right in value.items() if not right]
+                wrong = [part for part, right in sorted(value.items()) if not right]
                 if wrong:
-                    parts.append(f"wrong: {', '.join(wrong)}")
+                    wrongs.append(f"wrong: {', '.join(wrong)}")
+        parts = checks + f1s + wrongs
         grades = {
             name: value
             for name, value in (scores.get("judge") or {}).items()

@@ -69,7 +69,7 @@ def test_the_run_page_shows_the_figures_the_breakdown_by_tag_and_the_cases(
     not_passed = staff_client.get(url, {"show": "not-passed"}).text
     assert "Piano lessons for beginners" in not_passed
     assert "VW Golf 7" not in not_passed
-    assert "category ✗ · attribute F1 0.00" in not_passed
+    assert "category ✗ · condition ✓ · attribute F1 0.00" in not_passed
     assert "No cases here." in staff_client.get(url, {"show": "failed"}).text
 
 
