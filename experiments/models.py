@@ -8,6 +8,7 @@ per thing a person did. ``experiments`` knows nothing about listings: the market
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -440,15 +441,17 @@ class Flag(AbstractUserFlag):
             assignment = live_variant_for(request, self.feature)
             if assignment is not None:
                 return bool(assignment.config.get("enabled", not assignment.is_control))
-        return super().is_active(request, read_only=read_only)
-
-    def _is_active_for_percent(self, request, read_only: bool) -> bool | None:
         if not self.percent or self.percent <= 0:
-            return None
+            return super().is_active(request, read_only=read_only)
+        # Waffle draws a percent rollout at random and keeps the draw in a cookie; here it is a
+        # hash of the visitor id, as for experiments: the same people every time, no cookie of its
+        # own. Waffle decides the rest (everyone, testing, users, groups, languages) without it.
+        rest = copy.copy(self)
+        rest.percent = None
+        if super(Flag, rest).is_active(request, read_only=read_only) or self.everyone is False:
+            return self.everyone is not False
         from .assignment import bucket
         from .units import visitor_unit_id
 
         unit = visitor_unit_id(request)
-        if not unit:
-            return None
-        return bucket(f"flag:{self.name}", unit) < float(self.percent) / 100
+        return bool(unit) and bucket(f"flag:{self.name}", unit) < float(self.percent) / 100

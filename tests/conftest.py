@@ -24,21 +24,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(message)
 
 
-# django-waffle's first migration creates its own Flag table (and its links to users and
-# groups) even when WAFFLE_FLAG_MODEL swaps it out, and flush, which empties the tables of the
-# installed models only, then cannot TRUNCATE auth_group or accounts_user on PostgreSQL: the
-# unused tables still reference them (django-waffle issue #317). Transactional tests (the browser
-# tests, real Celery workers) flush after each test, so the test database goes without them.
-SWAPPED_OUT_WAFFLE_TABLES = ("waffle_flag_users", "waffle_flag_groups", "waffle_flag")
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        for table in SWAPPED_OUT_WAFFLE_TABLES:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-
-
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache (waffle, experiments and the LLM cache live there)."""
