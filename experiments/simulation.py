@@ -248,7 +248,9 @@ class _Run:
         self.now = timezone.now()
         started = plan.experiment.started_at or self.now
         self.window_start = max(started, self.now - timedelta(days=plan.days))
-        self.window_seconds = max((self.now - self.window_start).total_seconds(), 1.0)
+        # Never in the future: an experiment started a moment ago gets its people at that moment,
+        # or the analysis (whose window ends now) would leave out those "exposed" after it ran.
+        self.window_seconds = max((self.now - self.window_start).total_seconds(), 0.0)
         self.report = SimulationReport()
         self.behaviour = behaviours(plan, spec, metrics)
 
@@ -271,7 +273,7 @@ class _Run:
         exposed_at = self.window_start + timedelta(seconds=self.rng.random() * self.window_seconds)
         record_exposure(self.spec, variant, unit_id, when=exposed_at, simulated=True)
         ids = {"user_id": unit_id} if self.spec.unit_type == "user" else {"visitor_id": unit_id}
-        span = max((self.now - exposed_at).total_seconds(), 1.0)
+        span = max((self.now - exposed_at).total_seconds(), 0.0)
         for behaviour in self.behaviour[variant.key]:
             times, value = behaviour.draw(self.rng)
             for _ in range(times):

@@ -5,7 +5,9 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from experiments.analysis import sufficient_stats
 from experiments.api import record_event
 from experiments.assignment import assign
 from experiments.models import Event, Experiment, Exposure
@@ -49,6 +51,19 @@ def test_events_come_after_the_units_exposure_and_follow_the_true_effect(experim
     treatment_rate = len(converted["treatment"]) / sizes["treatment"]
     assert 0.16 < control_rate < 0.24
     assert 0.25 < treatment_rate < 0.35  # 0.2 * 1.5 = 0.3
+
+
+def test_an_experiment_started_a_moment_ago_gets_no_traffic_from_the_future(experiment):
+    """All of it counts in results refreshed at once (the fork tutorial's case): before, people
+    were spread over at least a second, and a refresh within it left out those still to come."""
+    Experiment.objects.filter(pk=experiment.pk).update(started_at=timezone.now())
+    simulate("--units", "300", "--baseline", "contact_rate=0.5")
+    now = timezone.now()
+
+    assert not Exposure.objects.filter(first_seen_at__gt=now).exists()
+    assert not Event.objects.filter(timestamp__gt=now).exists()
+    stats = sufficient_stats(Experiment.objects.get(pk=experiment.pk), [experiment.primary_metric])
+    assert sum(arm.units for arm in stats.values()) == 300
 
 
 def test_the_same_seed_gives_the_same_traffic(experiment):
