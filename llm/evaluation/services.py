@@ -73,7 +73,8 @@ def load_dataset(
     replace: bool = False,
     shared_input: dict[str, Any] | None = None,
 ) -> LoadedDataset:
-    """Load the JSONL file at ``path`` as the dataset ``name`` (default: the file's name), with
+    """Load the JSONL file at ``path`` as the dataset ``name`` (default: a feature's file, its
+    dataset's name, ``NAME`` or ``NAME_holdout``; any other file, the file's name), with
     ``shared_input`` added to every case (default: the feature's ``shared_input.json``).
 
     Every line is checked first; a file with any bad line loads nothing
@@ -81,7 +82,7 @@ def load_dataset(
     needs ``replace``: the current version is replaced in place when it has no runs, else a new
     version is made, so that every run keeps the cases it was scored on.
     """
-    name = name or datasets.dataset_name(path)
+    name = name or _feature_dataset_name(path) or datasets.dataset_name(path)
     holdout = datasets.is_holdout_name(name) if holdout is None else holdout
     version = _latest_version(prompt_name or _prompt_named_by(name, path))
     prompt_name = version.prompt.name
@@ -173,6 +174,16 @@ def _insert_cases(
     digest = hasher.hexdigest(prompt=prompt, shared_input=shared_input, holdout=dataset.is_holdout)
     if (hasher.count, digest) != (checked.count, checked.content_hash):
         raise EvaluationError(f"{path} changed while it was loaded; nothing loaded")
+
+
+def _feature_dataset_name(path: Path) -> str | None:
+    """The dataset's name if ``path`` is one of a feature's files (its dataset.jsonl is named
+    after the feature, not "dataset")."""
+    resolved = path.resolve()
+    return next(
+        (name for name, shipped, _ in features.shipped_datasets() if shipped.resolve() == resolved),
+        None,
+    )
 
 
 def _prompt_named_by(name: str, path: Path) -> str:

@@ -217,6 +217,17 @@ def test_the_command_loads_every_shipped_file(shipped):
     assert "created search_query v1: 3 cases" in output
 
 
+def test_a_features_own_file_loaded_by_path_is_named_after_the_feature():
+    feature = features.get("search_query")
+    holdout = feature.folder / "holdout.jsonl"
+
+    output = load(str(holdout))  # not "holdout", nor a development set
+
+    assert "created search_query_holdout v1" in output
+    assert "(held out," in output
+    assert "created search_query v1" in load(str(feature.folder / "dataset.jsonl"))
+
+
 def test_the_command_needs_a_path_or_all():
     with pytest.raises(CommandError, match="a PATH or --all") as caught:
         load()
