@@ -78,3 +78,13 @@ def test_an_emptied_key_file_stops_the_start_instead_of_signing_with_nothing(tmp
     result = run(key_file=key_file)
     assert result.returncode != 0
     assert "is empty" in result.stderr
+
+
+def test_the_demo_is_seeded_by_compose_and_only_when_asked_by_the_start_script():
+    """A production site starts without the demo's listings; `docker compose up` asks for them.
+    (.ci/smoke-start-scripts runs bin/start-web as the web container does and counts them.)"""
+    compose = (Path(settings.BASE_DIR) / "docker-compose.yml").read_text()
+    start_web = (Path(settings.BASE_DIR) / "bin" / "start-web").read_text()
+
+    assert re.findall(r"SEED_DEMO: \$\{SEED_DEMO:-(\d)\}", compose) == ["1"]
+    assert re.findall(r"\$\{SEED_DEMO:-(\d)\}", start_web) == ["0"]
