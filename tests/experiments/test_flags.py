@@ -8,6 +8,7 @@ from waffle import flag_is_active
 from experiments.assignment import bucket
 from experiments.models import Experiment, Exposure, Flag
 from tests.experiments.factories import ExperimentFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,21 @@ def test_raising_the_percent_keeps_everyone_who_had_the_flag(django_capture_on_c
         flag.save()  # waffle forgets the cached flag on commit
     after = {v for v in visitors(300) if flag_is_active(request_for(v), "new_gallery")}
     assert before < after
+
+
+def test_a_percent_rollout_keeps_the_rest_of_waffles_rules_and_sets_no_cookie_of_its_own():
+    flag = Flag.objects.create(name="new_gallery", percent=10, superusers=False)
+    outside = next(v for v in visitors(100) if bucket("flag:new_gallery", v) >= 0.10)
+    tester = UserFactory()
+    flag.users.add(tester)
+    request = request_for(outside)
+    assert flag_is_active(request, "new_gallery") is False
+    request.user = tester
+    assert flag_is_active(request, "new_gallery") is True  # listed users have it, whatever the hash
+    assert not getattr(request, "waffles", None)  # waffle's random-draw cookie is never set
+    Flag.objects.filter(pk=flag.pk).update(everyone=False)
+    flag.flush()
+    assert flag_is_active(request, "new_gallery") is False  # "everyone: no" turns it off for all
 
 
 def test_a_flag_linked_to_a_running_experiment_follows_the_variant_and_records_exposure():

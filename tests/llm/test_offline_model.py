@@ -9,7 +9,7 @@ from llm.models import LLMCall
 from marketplace.ai_features.offline import classifier, forget_corpus, register_corpus
 from tests.factories import ListingFactory, category
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.catalogue]
 
 
 def assist(text: str, categories: list[dict]):

@@ -146,6 +146,7 @@ def test_the_owner_of_a_draft_can_publish_it_from_its_page(client, user):
     assert reverse("listing_publish", args=[listing.pk]) in html
 
 
+@pytest.mark.catalogue
 def test_categories_with_their_own_price_label_show_it(client):
     listing = ListingFactory.create(
         category=category("jobs"), condition="", attributes={"employment": "part-time"}

@@ -109,6 +109,7 @@ def test_missing_fields_keep_what_was_typed(user_client):
     assert not Listing.objects.exists()
 
 
+@pytest.mark.catalogue
 def test_goods_need_a_condition_but_jobs_have_none(user_client):
     response = user_client.post(reverse("listing_create"), listing_data(condition=""))
     assert "Choose the item&#x27;s condition." in response.text
@@ -124,6 +125,7 @@ def test_goods_need_a_condition_but_jobs_have_none(user_client):
     assert listing.attributes == {"employment": "part-time", "remote": "yes"}
 
 
+@pytest.mark.catalogue
 def test_the_condition_is_marked_required_for_goods_only(user_client):
     url = reverse("listing_attribute_fields")
     phones = user_client.get(url, {"category": category("phones").pk}).text

@@ -33,7 +33,7 @@ def command(*args: str) -> str:
 
 
 class PromptFiles:
-    """A copy of the prompt folder that the engineer edits, as one edits llm/prompts/."""
+    """A copy of the prompt folder that the engineer edits, as one edits a feature's prompt.toml."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

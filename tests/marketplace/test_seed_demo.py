@@ -22,7 +22,7 @@ from marketplace.images import THUMBNAIL_SIZE
 from marketplace.models import Favourite, Listing, ListingImage, Message, Thread
 from tests.factories import FavouriteFactory, ListingFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.catalogue]
 
 SMALL = ("--listings", "40", "--users", "8")
 
