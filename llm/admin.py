@@ -69,7 +69,7 @@ class PromptAdmin(admin.ModelAdmin):
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # prompts come from llm/prompts/ through sync_prompts
+        return False  # prompts come from the features' prompt.toml through sync_prompts
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -15,7 +15,8 @@ PRODUCTION = "production"
 
 
 class Prompt(models.Model):
-    """A named prompt; its content lives in immutable versions, synced from ``llm/prompts/``."""
+    """A named prompt; its content lives in immutable versions, synced from each feature's
+    ``prompt.toml``."""
 
     name = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)

@@ -20,7 +20,7 @@ AI_LISTING_ASSISTANT = "ai_listing_assistant"
 LISTING_PROMPT_VERSION = "listing_prompt_version"
 AI_SEARCH = "ai_search"
 
-# The prompt (llm/prompts/) whose versions the prompt experiment compares.
+# The prompt (ai_features/listing_assistant/) whose versions the prompt experiment compares.
 LISTING_ASSISTANT_PROMPT = "listing_assistant"
 
 # Event names the marketplace tracks.

@@ -10,7 +10,7 @@ from llm.services import move_label, sync_prompts
 
 class Command(BaseCommand):
     help = (
-        "Turn each new content of llm/prompts/*.toml into an immutable prompt version. "
+        "Turn each new content of each AI feature's prompt.toml into an immutable prompt version. "
         "Unchanged prompts are left alone; a new prompt's first version gets the production "
         "label. --label candidate points the candidate label at every version this sync creates."
     )
