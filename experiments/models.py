@@ -36,6 +36,12 @@ class Metric(models.Model):
         CONVERSION = "conversion", "Conversion (did it at least once)"
         COUNT = "count", "Count per unit"
         SUM = "sum", "Sum of value per unit"
+        RATIO = "ratio", "Ratio: events per denominator event (e.g. messages per listing view)"
+
+    class Capping(models.TextChoices):
+        NONE = "none", "No cap"
+        ABSOLUTE = "absolute", "Cap each unit's value at a number"
+        PERCENTILE = "percentile", "Cap each unit's value at a percentile of all units"
 
     class Direction(models.TextChoices):
         HIGHER = "higher", "Higher is better"
@@ -46,6 +52,23 @@ class Metric(models.Model):
     event_name = models.CharField(max_length=60, help_text="The event this metric counts.")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CONVERSION)
     direction = models.CharField(max_length=6, choices=Direction.choices, default=Direction.HIGHER)
+    denominator_event = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Ratio metrics only: the event that divides (e.g. listing_viewed).",
+    )
+    capping = models.CharField(
+        max_length=10,
+        choices=Capping.choices,
+        default=Capping.NONE,
+        help_text="Count and sum metrics: limit each unit's value, so a few whales or bots do not "
+        "swamp the mean.",
+    )
+    cap_value = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The cap: a number (absolute), or a percentile between 0 and 1, e.g. 0.99.",
+    )
     description = models.TextField(blank=True)
 
     class Meta:
@@ -57,6 +80,30 @@ class Metric(models.Model):
     @property
     def higher_is_better(self) -> bool:
         return self.direction == self.Direction.HIGHER
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.kind == self.Kind.RATIO
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == self.Kind.RATIO and not self.denominator_event:
+            errors["denominator_event"] = "A ratio metric needs the event that divides."
+        if self.kind != self.Kind.RATIO and self.denominator_event:
+            errors["denominator_event"] = "Only a ratio metric has a denominator event."
+        if self.capping != self.Capping.NONE:
+            if self.kind not in (self.Kind.COUNT, self.Kind.SUM):
+                errors["capping"] = "Only count and sum metrics are capped."
+            elif self.cap_value is None or not math.isfinite(self.cap_value):
+                errors["cap_value"] = "Give the cap."
+            elif self.capping == self.Capping.ABSOLUTE and self.cap_value < 0:
+                errors["cap_value"] = "A cap below 0 would cap every unit's value to nothing."
+            elif self.capping == self.Capping.PERCENTILE and not 0 < self.cap_value < 1:
+                errors["cap_value"] = "A percentile is between 0 and 1 (0.99 is the 99th)."
+        elif self.cap_value is not None:
+            errors["cap_value"] = "No cap is used: choose how to cap, or leave this empty."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExperimentQuerySet(models.QuerySet["Experiment"]):
@@ -72,6 +119,16 @@ class ExperimentQuerySet(models.QuerySet["Experiment"]):
 
 
 class Experiment(models.Model):
+    class StatsEngine(models.TextChoices):
+        FIXED = "fixed", "Frequentist, fixed horizon"
+        SEQUENTIAL = "sequential", "Frequentist, sequential (always valid)"
+        BAYESIAN = "bayesian", "Bayesian"
+
+    class Correction(models.TextChoices):
+        NONE = "none", "None"
+        HOLM = "holm", "Holm–Bonferroni (family-wise error)"
+        BH = "bh", "Benjamini–Hochberg (false discovery rate)"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         RUNNING = "running", "Running"
@@ -127,6 +184,37 @@ class Experiment(models.Model):
     )
     power = models.FloatField(
         default=0.8, validators=[MinValueValidator(0.5), MaxValueValidator(0.999)]
+    )
+    stats_engine = models.CharField(
+        "statistics",
+        max_length=10,
+        choices=StatsEngine.choices,
+        default=StatsEngine.FIXED,
+        help_text="Fixed horizon: no verdict before the planned sample size. Sequential: a verdict "
+        "may come at any look, with wider intervals. Bayesian: chance to win and risk.",
+    )
+    sequential_tuning = models.PositiveIntegerField(
+        default=5000,
+        validators=[MinValueValidator(1)],
+        help_text="Sequential only: the units at which its intervals are tightest (GrowthBook's "
+        "default, 5,000).",
+    )
+    correction = models.CharField(
+        "multiple comparisons",
+        max_length=6,
+        choices=Correction.choices,
+        default=Correction.NONE,
+        help_text="Adjust p-values across all metrics and treatment arms read at once.",
+    )
+    cuped = models.BooleanField(
+        "CUPED",
+        default=False,
+        help_text="Reduce variance with each unit's value of the metric before its exposure.",
+    )
+    cuped_lookback_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="CUPED: how many days before a unit's first exposure count as its history.",
     )
     primary_metric = models.ForeignKey(
         Metric, null=True, blank=True, on_delete=models.PROTECT, related_name="primary_for"
@@ -288,6 +376,9 @@ class Exposure(models.Model):
     unit_id = models.CharField(max_length=64)
     first_seen_at = models.DateTimeField(db_index=True)
     is_simulated = models.BooleanField(default=False)
+    # What the unit was at its first exposure, for breakdowns: device ("mobile", "desktop"),
+    # visitor ("new", "returning"), category (the slug of the page's category, if any).
+    dimensions = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
