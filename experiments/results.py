@@ -33,7 +33,7 @@ from .stats import (
 )
 
 # Bumped when the JSON layout changes; a snapshot in another format is recomputed, not misread.
-FORMAT = 1
+FORMAT = 2
 
 
 class Role(StrEnum):
@@ -74,6 +74,9 @@ class ArmResult:
     guardrail_alarm: bool = False  # a guardrail that moves the wrong way, significantly
     additional_units_needed: int | None = None
     progress: float | None = None  # of the smaller arm toward the required units, at most 1
+    # A fixed-horizon comparison read before its planned sample size: no winner or loser yet,
+    # whatever the p-value says (reading it at every refresh would find false ones).
+    too_early: bool = False
 
     @property
     def mean(self) -> float | None:
@@ -85,7 +88,8 @@ class ArmResult:
 
     @property
     def significant(self) -> bool:
-        return self.relative is not None and self.relative.significant
+        """A decision: significant, and read when the experiment's rule allows a verdict."""
+        return self.relative is not None and self.relative.significant and not self.too_early
 
 
 @dataclass(frozen=True)
@@ -343,6 +347,16 @@ def _judge(
         relative.estimate, higher_is_better=metric.higher_is_better
     )
     is_guardrail = role == Role.GUARDRAIL
+    # A fixed-horizon test names no winner or loser before its planned sample size. A guardrail
+    # that is significantly worse still raises its alarm at once: stopping for harm early can
+    # only cost a false alarm, never a false winner shipped.
+    too_early = (
+        experiment.stats_engine == Experiment.StatsEngine.FIXED
+        and relative is not None
+        and relative.significant
+        and (additional is None or additional > 0)
+        and not (is_guardrail and wrong_way)
+    )
     return ArmResult(
         variant_id=arm.variant_id,
         key=arm.key,
@@ -357,14 +371,19 @@ def _judge(
             additional_units=additional,
             minimum_detectable_effect=experiment.minimum_detectable_effect,
             is_guardrail=is_guardrail,
+            too_early=too_early,
+            planned_units=required,
+            units=min(control.n, arm.stats.n),
         ),
         wrong_way=wrong_way,
+        # A guardrail's alarm is not a verdict: it stops a harmful experiment at any look.
         guardrail_alarm=is_guardrail
         and wrong_way
         and relative is not None
         and relative.significant,
         additional_units_needed=additional,
         progress=progress,
+        too_early=too_early,
     )
 
 

@@ -122,6 +122,9 @@ def verdict(
     additional_units: int | None,
     minimum_detectable_effect: float,
     is_guardrail: bool = False,
+    too_early: bool = False,
+    planned_units: int | None = None,
+    units: int = 0,
 ) -> str:
     """One sentence a data scientist would sign about one treatment on one metric.
 
@@ -130,6 +133,9 @@ def verdict(
     - ``Not significant yet: about 6,200 more units per variant needed to detect a 5% lift (…)``;
     - ``No significant difference at the planned sample size (…)``;
     - ``Not enough data: <the reason from stats.compare>.``
+    - ``too_early`` (a fixed-horizon test read before its planned sample size, ``planned_units``
+      when it can be estimated): ``Too early: 1,200 of 6,400 units per variant…``, whatever the
+      p-value.
     A guardrail whose estimate moves the wrong way without significance says so at the end.
     """
     relative = comparison.relative
@@ -137,6 +143,17 @@ def verdict(
         return f"Not enough data: {comparison.reason or 'no comparison possible'}."
     level = interval_name(comparison.alpha)
     wrong_way = goes_the_wrong_way(relative.estimate, higher_is_better=comparison.higher_is_better)
+    if too_early:
+        planned = f" of {planned_units:,}" if planned_units else ""
+        sentence = (
+            f"Too early: {units:,}{planned} units per variant. A fixed-horizon test gives its "
+            f"verdict at the planned sample size; read before, at every refresh, it would crown "
+            f"false winners (now {lift(relative)}, {interval(relative, comparison.alpha)}, "
+            f"{p_value(relative.p_value)})"
+        )
+        if is_guardrail and wrong_way:
+            sentence += f" {DASH} moving the wrong way"
+        return sentence
     if relative.significant:
         return _significant(relative, variant_name, metric_name, level, comparison, wrong_way)
 

@@ -24,8 +24,11 @@ EXPOSED = timezone.now() - timedelta(days=2)
 @pytest.fixture
 def experiment():
     published = MetricFactory(key="published", name="Listing published", event_name="published")
-    experiment = ExperimentFactory(
-        key="assistant", name="AI listing assistant", primary_metric=published
+    experiment = ExperimentFactory(  # planned for a 40% lift: the traffic below reaches it
+        key="assistant",
+        name="AI listing assistant",
+        primary_metric=published,
+        minimum_detectable_effect=0.4,
     )
     experiment.guardrail_metrics.add(
         MetricFactory(

@@ -36,7 +36,11 @@ def flagged():
 
 @pytest.fixture
 def experiment(published, flagged):
-    experiment = ExperimentFactory(key="assistant", primary_metric=published)
+    # Planned for a 40% lift, so the 1,000 units per variant below reach the planned size and
+    # the fixed-horizon test gives its verdict.
+    experiment = ExperimentFactory(
+        key="assistant", primary_metric=published, minimum_detectable_effect=0.4
+    )
     experiment.guardrail_metrics.add(flagged)
     return experiment
 
@@ -62,6 +66,24 @@ def test_a_clear_winner_gets_its_numbers_and_a_verdict_in_words(experiment):
     assert treatment.verdict == (
         "Treatment raises Listing published by 30% (95% CI 9% to 51%, p = 0.0054)"
     )
+
+
+def test_a_fixed_horizon_test_names_no_winner_before_its_planned_sample_size(experiment):
+    experiment.minimum_detectable_effect = 0.05  # needs about 25,000 units per variant
+    add_units(experiment, "control", 1000, exposed_at=EXPOSED, did={"published": 200})
+    add_units(experiment, "treatment", 1000, exposed_at=EXPOSED, did={"published": 260})
+
+    treatment = compute_results(experiment).primary.treatments[0]
+
+    assert treatment.relative.significant  # p = 0.0054, read at the first look
+    assert treatment.too_early
+    assert not treatment.significant  # but no decision: a peek
+    required = required_sample_size(0.2, 0.2 * 0.8 * 1000 / 999, 0.05)
+    assert treatment.verdict.startswith(
+        f"Too early: 1,000 of {required:,} units per variant. A fixed-horizon test gives its "
+        "verdict at the planned sample size"
+    )
+    assert treatment.verdict.endswith("(now +30%, 95% CI +9% to +51%, p = 0.0054)")
 
 
 def test_a_guardrail_that_gets_significantly_worse_raises_the_alarm(experiment):

@@ -25,8 +25,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def experiment():
     metric = MetricFactory(key="contacted", name="Contacted a seller", event_name="contact_seller")
-    return ExperimentFactory(
-        key="search", primary_metric=metric, started_at=timezone.now() - timedelta(days=14)
+    return ExperimentFactory(  # planned for a 20% lift, the one simulated below
+        key="search",
+        primary_metric=metric,
+        started_at=timezone.now() - timedelta(days=14),
+        minimum_detectable_effect=0.2,
     )
 
 
