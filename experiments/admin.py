@@ -63,6 +63,11 @@ class ExperimentForm(forms.ModelForm):
             "minimum_detectable_effect",
             "alpha",
             "power",
+            "stats_engine",
+            "sequential_tuning",
+            "correction",
+            "cuped",
+            "cuped_lookback_days",
             "prompt_name",
             "decision_notes",
         )
@@ -164,7 +169,18 @@ class VariantInline(admin.TabularInline):
 
 @admin.register(Metric)
 class MetricAdmin(admin.ModelAdmin):
-    list_display = ("name", "key", "event_name", "kind", "direction")
+    list_display = ("name", "key", "event_name", "kind", "direction", "capping")
+    fields = (
+        "name",
+        "key",
+        "event_name",
+        "kind",
+        "denominator_event",
+        "direction",
+        "capping",
+        "cap_value",
+        "description",
+    )
     list_filter = ("kind", "direction")
     search_fields = ("name", "key", "event_name")
     prepopulated_fields = {"key": ("name",)}
@@ -229,6 +245,32 @@ class ExperimentAdmin(admin.ModelAdmin):
             },
         ),
         (
+            "How the results are read",
+            {
+                "fields": (
+                    "stats_engine",
+                    "sequential_tuning",
+                    "correction",
+                    "cuped",
+                    "cuped_lookback_days",
+                ),
+                "description": (
+                    "<b>Fixed horizon</b>: the classic test; it names a winner only once the "
+                    "planned sample size is reached, because reading it at every refresh and "
+                    "stopping at the first p &lt; alpha finds false winners about one time in "
+                    "five. <b>Sequential</b>: intervals that stay valid however often you look, "
+                    "so you may stop as soon as it is clear, at the price of wider intervals. "
+                    "<b>Bayesian</b>: the chance that the treatment is better and the risk (the "
+                    "expected loss) of choosing it. Both are chosen before the start and kept. "
+                    "<b>Multiple comparisons</b>: with many metrics and arms, some look "
+                    "significant by chance; Holm keeps the chance of any false finding at "
+                    "alpha, Benjamini–Hochberg the share of false findings. <b>CUPED</b>: uses "
+                    "what each unit did before the experiment to remove noise, so the same "
+                    "traffic detects smaller effects."
+                ),
+            },
+        ),
+        (
             "Decision",
             {
                 "fields": ("prompt_name", "decision", "shipped_variant", "decision_notes"),
@@ -246,6 +288,8 @@ class ExperimentAdmin(admin.ModelAdmin):
         if obj is not None and obj.status != Experiment.Status.DRAFT:
             # What code and the analysis key on stays put once the experiment has started.
             fields += ("key", "feature", "unit_type", "prompt_name")
+            # The reading rule is chosen before the data: picking it afterwards picks the answer.
+            fields += ("stats_engine", "sequential_tuning")
         return fields
 
     def get_urls(self):

@@ -29,6 +29,10 @@ def change_form_data(experiment: Experiment, **overrides) -> dict:
         "minimum_detectable_effect": experiment.minimum_detectable_effect,
         "alpha": experiment.alpha,
         "power": experiment.power,
+        "stats_engine": experiment.stats_engine,
+        "sequential_tuning": experiment.sequential_tuning,
+        "correction": experiment.correction,
+        "cuped_lookback_days": experiment.cuped_lookback_days,
         "decision_notes": "",
         "variants-TOTAL_FORMS": 2,
         "variants-INITIAL_FORMS": 2,
@@ -189,6 +193,11 @@ def test_a_new_experiment_is_a_draft_whatever_the_add_form_says(staff_client):
         "minimum_detectable_effect": 0.05,
         "alpha": 0.05,
         "power": 0.8,
+        "stats_engine": "sequential",
+        "sequential_tuning": 5000,
+        "correction": "holm",
+        "cuped": "on",
+        "cuped_lookback_days": 14,
         "variants-TOTAL_FORMS": 2,
         "variants-INITIAL_FORMS": 0,
         "variants-MIN_NUM_FORMS": 2,
@@ -213,6 +222,29 @@ def test_a_new_experiment_is_a_draft_whatever_the_add_form_says(staff_client):
         None,
         "new_gallery",
     )
+    assert (experiment.stats_engine, experiment.correction, experiment.cuped) == (
+        "sequential",
+        "holm",
+        True,
+    )
+
+
+def test_the_reading_rule_is_chosen_before_the_start_and_kept(staff_client):
+    draft = ExperimentFactory(status=Experiment.Status.DRAFT)
+    response = post_change(staff_client, draft, stats_engine="sequential", sequential_tuning=0)
+    assert response.status_code == 200  # the form again, with the error
+    assert "Ensure this value is greater than or equal to 1." in response.text
+    post_change(staff_client, draft, stats_engine="bayesian", correction="bh", cuped="on")
+    draft.refresh_from_db()
+    assert (draft.stats_engine, draft.correction, draft.cuped) == ("bayesian", "bh", True)
+
+    running = ExperimentFactory(status=Experiment.Status.RUNNING)
+    page = staff_client.get(f"/admin/experiments/experiment/{running.pk}/change/").text
+    assert 'name="stats_engine"' not in page
+    assert "How the results are read" in page
+    post_change(staff_client, running, stats_engine="sequential", correction="holm")
+    running.refresh_from_db()
+    assert (running.stats_engine, running.correction) == ("fixed", "holm")
 
 
 def test_the_change_page_starts_pauses_and_resumes_with_its_buttons(staff_client):
