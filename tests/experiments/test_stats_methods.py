@@ -8,6 +8,8 @@ variance (see the module docstring), so every cross-check here feeds gbstats Sam
 (the sample variance) and agrees to rounding.
 """
 
+import math
+
 import numpy as np
 import pytest
 from gbstats.bayesian.tests import EffectBayesianABTest, EffectBayesianConfig, GaussianPrior
@@ -23,15 +25,19 @@ from gbstats.models.statistics import (
     SampleMeanStatistic,
     compute_theta,
 )
+from statsmodels.stats.multitest import multipletests
 
 from experiments.stats import (
     AdjustedStats,
     Comparison,
     Effect,
+    Method,
     RatioStats,
     SufficientStats,
+    adjust_p_values,
     compare,
     cuped_theta,
+    may_decide,
     variance_reduction,
 )
 
@@ -362,3 +368,95 @@ def test_a_ratio_whose_denominator_sums_to_zero_has_no_result():
     assert not result.enough_data
     assert result.reason == "the denominator sums to zero in treatment: no ratio"
     assert result.treatment.mean is None
+
+
+# --- Multiple comparisons: statsmodels multipletests -----------------------------------------
+
+
+@pytest.mark.parametrize(("method", "statsmodels_method"), [("holm", "holm"), ("bh", "fdr_bh")])
+def test_adjusted_p_values_are_statsmodels_multipletests(method, statsmodels_method):
+    rng = np.random.default_rng(SEED)
+    raw = [*rng.uniform(0, 1, 12).tolist(), *rng.uniform(0, 0.01, 5).tolist(), 0.02, 0.02, 1.0]
+    expected = multipletests(raw, method=statsmodels_method)[1]
+    assert adjust_p_values(raw, method) == pytest.approx(expected.tolist(), rel=1e-12)
+
+
+def test_adjusted_p_values_keep_their_order_and_nones_and_are_monotone_and_capped():
+    raw = [0.04, None, 0.01, 0.03, None, 0.5]
+    holm = adjust_p_values(raw, "holm")
+    bh = adjust_p_values(raw, "bh")
+    # Four tests: Holm multiplies the sorted p-values by 4, 3, 2, 1 and carries the maximum
+    # forward; BH multiplies by 4/1, 4/2, 4/3, 4/4 and carries the minimum back.
+    assert holm == pytest.approx([0.09, None, 0.04, 0.09, None, 0.5])
+    assert bh == pytest.approx([0.04 * 4 / 3, None, 0.04, 0.04 * 4 / 3, None, 0.5])
+    assert adjust_p_values([0.3, 0.6], "holm") == [0.6, 0.6]
+    assert adjust_p_values([0.6, 0.9], "holm") == [1.0, 1.0]
+    assert adjust_p_values([], "bh") == []
+    assert adjust_p_values([None], "holm") == [None]
+
+
+@pytest.mark.parametrize(
+    ("p_values", "method", "message"),
+    [([0.1], "bonferroni", "unknown p-value adjustment"), ([1.2], "holm", "between 0 and 1")],
+)
+def test_adjustments_refuse_unknown_methods_and_impossible_p_values(p_values, method, message):
+    with pytest.raises(ValueError, match=message):
+        adjust_p_values(p_values, method)
+
+
+# --- When a result may be called, and why: peeking ---------------------------------------------
+
+
+def test_a_fixed_test_may_decide_only_at_its_planned_size_the_others_at_any_look():
+    assert not may_decide("fixed", 9_999, 10_000)
+    assert may_decide("fixed", 10_000, 10_000)
+    assert not may_decide("fixed", 10**9, None)
+    for method in ("sequential", "bayesian"):
+        assert may_decide(method, 10, 10_000)
+        assert may_decide(method, 10, None)
+    with pytest.raises(ValueError, match="unknown method"):
+        may_decide("peeking", 10, 10)
+
+
+def test_reading_an_aa_test_daily_inflates_false_positives_unless_the_rule_allows_for_it():
+    """4,000 A/A experiments, read after each of 14 days and stopped at the first significant
+    relative effect. Measured with this seed: the fixed test read daily calls 21.9% of them (the
+    peeking problem); read only at the planned size, 5.0%; the sequential test read daily, 0.9%
+    (35 of 4,000: GrowthBook's confidence sequence tuned for 5,000 units is conservative at
+    7,000)."""
+    rng = np.random.default_rng(SEED)
+    runs, days, daily_units, mean, sd = 4000, 14, 250, 10.0, 5.0
+    # Each day's sufficient statistics of normal values, drawn exactly: the day's sum is normal
+    # and its sum of squared deviations sd² chi-square(n - 1), independent of it.
+    sums = rng.normal(daily_units * mean, sd * math.sqrt(daily_units), (runs, 2, days))
+    spreads = sd**2 * rng.chisquare(daily_units - 1, (runs, 2, days))
+    totals = sums.cumsum(axis=2)
+    squares = (spreads + sums**2 / daily_units).cumsum(axis=2)
+    planned = 2 * daily_units * days
+
+    def significant(run: int, day: int, method: Method) -> bool:
+        """Whether the relative effect is significant after ``day + 1`` days."""
+        units = daily_units * (day + 1)
+        control, treatment = (
+            SufficientStats(units, totals[run, arm, day], squares[run, arm, day]) for arm in (0, 1)
+        )
+        relative = compare(control, treatment, method=method).relative
+        return relative is not None and relative.significant
+
+    def rate(method: Method, *, peeking: bool = False) -> float:
+        """The share of experiments called at some look; ``peeking`` reads the fixed test as if
+        it were valid at every look, without ``may_decide``."""
+        called = 0
+        for run in range(runs):
+            for day in range(days):
+                allowed = peeking or may_decide(method, 2 * daily_units * (day + 1), planned)
+                if allowed and significant(run, day, method):
+                    called += 1
+                    break
+        return called / runs
+
+    peeking, horizon, sequential = rate("fixed", peeking=True), rate("fixed"), rate("sequential")
+    print(f"peeking {peeking:.5f}, horizon {horizon:.5f}, sequential {sequential:.5f}")
+    assert peeking > 0.12  # 0.21925
+    assert horizon <= 0.055  # 0.0500
+    assert sequential <= 0.055  # 0.00875
