@@ -4,9 +4,14 @@ Pure functions over sufficient statistics: for each variant, the number of units
 and sum of squares of the per-unit metric value (for a conversion metric the values are 0 or 1, so
 the sum of squares equals the sum). The analysis SQL reduces millions of events to these three
 numbers per variant; everything below works from them alone. No database, no Django, no state.
+Two kinds of metric need more sums per variant: a CUPED-adjusted metric (``AdjustedStats``: also
+the sums of its pre-exposure covariate x, of x² and of the products x·y) and a ratio metric
+(``RatioStats``: the sums of a numerator m and a denominator d per unit, of their squares and of
+the products m·d).
 
-The frequentist comparison follows GrowthBook's engine (gbstats: ``models/statistics.py``,
-``frequentist/tests.py`` and ``utils.py``), so a result here reads like a result there:
+Everything follows GrowthBook's engine (gbstats 0.8.0: ``models/statistics.py``,
+``frequentist/tests.py``, ``bayesian/tests.py`` and ``utils.py``), so a result here reads like a
+result there. What the three methods share:
 
 - each arm's variance is the sample variance ``(sum_squares - sum**2 / n) / (n - 1)``;
 - the absolute effect is ``mean_t - mean_c`` with variance ``var_t / n_t + var_c / n_c``;
@@ -14,11 +19,56 @@ The frequentist comparison follows GrowthBook's engine (gbstats: ``models/statis
   ``var_t / (mean_c**2 n_t) + var_c mean_t**2 / (mean_c**4 n_c)`` (the two means independent);
   for a metric whose control mean is negative the lift is taken against ``|mean_c|``, so that it
   keeps the sign of the difference;
-- both effects use the Welch-Satterthwaite degrees of freedom of the two arms' variances, a
-  two-sided p-value ``2 P(T > |estimate / se|)`` and the interval ``estimate ± t(1 - alpha/2) se``;
 - there is no result when either arm has no variance or the control mean is zero;
-- the sample ratio mismatch check is a chi-square goodness of fit of exposure counts against the
-  weights, as in GrowthBook's ``check_srm``.
+- ``chance_to_win`` is ``Φ(lift / se)`` (``1 -`` that when lower is better).
+
+``compare(method="fixed")``, the default, is gbstats ``TwoSidedTTest``: the Welch-Satterthwaite
+degrees of freedom of the two arms' variances, a two-sided p-value ``2 P(T > |estimate / se|)`` and
+the interval ``estimate ± t(1 - alpha/2) se``. It is valid read once, at the planned sample size;
+read daily and stopped at the first significant look it calls about one A/A test in five over two
+weeks (``may_decide`` keeps the results page from doing so).
+
+``compare(method="sequential")`` is gbstats ``SequentialTwoSidedTTest``: the Gaussian-mixture
+confidence sequence of Waudby-Smith et al. (arXiv 2103.06476v7, eq. 9), valid at every look. With
+``N = n_c + n_t``, ``rho² = (-2 log alpha + log(1 - 2 log alpha)) / sequential_tuning`` (eq. 161:
+the mixture is tuned to be tightest at ``N = sequential_tuning``) and ``se`` the effect's standard
+error as above, the interval is::
+
+    estimate ± se sqrt(N) sqrt(2 (N rho² + 1) log(sqrt(N rho² + 1) / alpha) / (N rho)²)
+
+and the always-valid p-value is gbstats', the reciprocal of the mixture's e-value (eq. 155),
+``min(1, sqrt(N rho² + 1) exp(-rho² N (estimate / se)² / (2 (N rho² + 1))))``. Because rho is
+tuned for ``alpha``, this p-value is below alpha exactly when the interval excludes 0; it is not
+the smallest alpha whose sequence excludes 0 (that sequence would have another rho). Both scales,
+absolute and relative, use the same formula, as gbstats does; there are no degrees of freedom.
+
+``compare(method="bayesian")`` is gbstats ``EffectBayesianABTest`` with an improper flat prior
+(``GaussianPrior(proper=False)``): the posterior of each effect is normal, centred on the estimate
+with its sampling variance, so ``estimate`` is the posterior mean, the interval is the credible
+interval ``estimate ± z(1 - alpha/2) se``, ``chance_to_win`` the posterior probability that the
+treatment is better in the metric's direction and ``risk`` the expected loss of choosing control
+and of choosing treatment, ``(E[max(lift, 0)], E[max(-lift, 0)])`` (swapped when lower is better),
+all on the relative scale as GrowthBook reports them. A Bayesian effect has no p-value
+(``p_value`` None); it is ``significant`` when its credible interval excludes 0, which is
+``chance_to_win`` above ``1 - alpha/2`` or below ``alpha/2``. GrowthBook's own page calls a
+winner at a chance to win of 95% instead (one-sided: less strict than 97.5% here at alpha 0.05).
+
+CUPED (``AdjustedStats``) follows gbstats ``RegressionAdjustedStatistic``: ``theta`` is pooled over
+the units of both arms as ``compute_theta`` does, ``cov(x, y) / var(x)`` of the two arms together
+(0, no adjustment, when x or y has no variance there); each arm's adjusted mean is ``mean_y - theta
+mean_x`` and its variance ``var_y + theta² var_x - 2 theta cov(x, y)`` from its own sums. The
+effects are computed from the adjusted means and variances, but the lift is relative to the
+unadjusted control mean and its delta method uses the unadjusted means, as in gbstats.
+``variance_reduction`` says how much the adjustment shrank the variance of the effect.
+
+A ratio metric (``RatioStats``) follows gbstats ``RatioStatistic``: its mean is ``sum(m) /
+sum(d)`` and its per-unit variance the delta method's ``var_m / mean_d² - 2 cov(m, d) mean_m /
+mean_d³ + mean_m² var_d / mean_d⁴``; the comparison then proceeds as for any other metric.
+
+``adjust_p_values`` corrects a family of p-values for multiple comparisons (Holm or
+Benjamini-Hochberg, as statsmodels' ``multipletests`` computes them). The sample ratio mismatch
+check is a chi-square goodness of fit of exposure counts against the weights, as in GrowthBook's
+``check_srm``.
 
 One deliberate difference: gbstats gives a conversion metric the variance ``p (1 - p)``; here every
 metric gets the unbiased sample variance, ``n / (n - 1)`` times larger, which is what Welch's test
