@@ -67,11 +67,22 @@ def design(minimum_detectable_effect: float, alpha: float, power: float) -> str:
     return f"a {mde} lift, alpha {alpha:g}, power {percent(power, round_decimals(power))}"
 
 
-def p_value(p: float) -> str:
-    """``p = 0.004``, ``p = 0.31``, ``p < 0.001``."""
+def p_value(p: float | None) -> str:
+    """``p = 0.004``, ``p = 0.31``, ``p < 0.001``; a dash for a Bayesian result, which has none."""
+    if p is None:
+        return DASH
     if p < 0.001:
         return "p < 0.001"
     return f"p = {p:.2g}"
+
+
+def evidence(comparison: Comparison) -> str:
+    """The p-value of the relative effect, or for a Bayesian result (no p-value) its chance to
+    win: ``p = 0.004``, ``chance to win 98%``."""
+    relative = comparison.relative
+    if relative is not None and relative.p_value is not None:
+        return p_value(relative.p_value)
+    return f"chance to win {chance(comparison.chance_to_win)}"
 
 
 def about(units: int) -> str:
@@ -157,9 +168,7 @@ def verdict(
     if relative.significant:
         return _significant(relative, variant_name, metric_name, level, comparison, wrong_way)
 
-    numbers = (
-        f"{lift(relative)}, {interval(relative, comparison.alpha)}, {p_value(relative.p_value)}"
-    )
+    numbers = f"{lift(relative)}, {interval(relative, comparison.alpha)}, {evidence(comparison)}"
     if additional_units is None:
         sentence = f"Not significant ({numbers})"
     elif additional_units > 0:
@@ -192,7 +201,7 @@ def _significant(
     sentence = (
         f"{variant_name} {'raises' if raises else 'lowers'} {metric_name} by "
         f"{percent(abs(relative.estimate), decimals)} ({level} {percent(low, decimals)} to "
-        f"{percent(high, decimals)}, {p_value(relative.p_value)})"
+        f"{percent(high, decimals)}, {evidence(comparison)})"
     )
     better = "higher is better" if comparison.higher_is_better else "lower is better"
     if wrong_way:

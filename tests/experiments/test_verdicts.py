@@ -154,3 +154,15 @@ def test_means_and_chances_are_shown_with_three_significant_digits_and_no_false_
     assert verdicts.chance(0.9996) == ">99.9%"
     assert verdicts.chance(0.995) == "99.5%"
     assert verdicts.chance(None) == "—"
+
+
+def test_a_bayesian_result_has_no_p_value_and_says_its_chance_to_win_instead():
+    control = SufficientStats.conversions(20_000, 2_000)
+    treatment = SufficientStats.conversions(20_000, 2_200)
+    result = compare(control, treatment, method="bayesian")
+    assert result.relative is not None
+    assert result.relative.p_value is None
+    assert verdicts.p_value(None) == verdicts.DASH
+    assert say(result) == (
+        "Treatment raises Listing published by 10% (95% CI 4% to 16%, chance to win >99.9%)"
+    )
