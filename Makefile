@@ -16,10 +16,11 @@ help:
 	@echo "make lint        ruff check, ruff format --check, mypy, lint-imports (the apps' boundaries)"
 	@echo "make benchmarks  run every benchmark (needs Postgres: see docs/benchmarks.md)"
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-gbstats.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-gbstats.txt
 	touch $@
 
 install: $(VENV)/.installed
