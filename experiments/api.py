@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -271,7 +272,7 @@ def _decide(request: HttpRequest, spec: ExperimentSpec, exposed: set[str]) -> As
         variant = spec.assign(unit_id) if unit_id else None
         if variant is not None:
             if unit_id not in exposed:  # variant_for has read the cache's mark already
-                _write_exposure(spec, variant, unit_id)
+                _write_exposure(spec, variant, unit_id, dimensions=exposure_dimensions(request))
             return _answer(
                 spec, variant, live=True, in_experiment=True, prompt_ref=variant.prompt_ref
             )
@@ -326,11 +327,43 @@ def record_exposure(
     *,
     when: datetime | None = None,
     simulated: bool = False,
+    dimensions: dict[str, str] | None = None,
 ) -> None:
-    """Write the unit's first exposure; later calls are no-ops (cache first, then a unique key)."""
+    """Write the unit's first exposure; later calls are no-ops (cache first, then a unique key).
+    ``dimensions``: what the unit was then, for breakdowns (see ``exposure_dimensions``)."""
     if cache.get(_exposed_cache_key(spec.feature, unit_id)) == spec.id:
         return
-    _write_exposure(spec, variant, unit_id, when=when, simulated=simulated)
+    _write_exposure(spec, variant, unit_id, when=when, simulated=simulated, dimensions=dimensions)
+
+
+MOBILE_USER_AGENT = re.compile(r"Mobi|Android")
+CATEGORY_URL_NAME = "category"  # marketplace/urls.py: /c/<slug>/
+
+
+def exposure_dimensions(request: HttpRequest) -> dict[str, str]:
+    """What a request's person is, recorded with their first exposure for breakdowns
+    (``analysis.sufficient_stats_by``):
+
+    - ``device``: "mobile" if the User-Agent says "Mobi" or "Android" (the usual test: phones'
+      browsers say "Mobile", Android tablets at least "Android"), else "desktop";
+    - ``visitor``: "returning" if the browser sent a visitor cookie it already had, "new" if this
+      request gave it one. A visitor-unit experiment only counts a browser once it has sent its
+      cookie back (experiments/units.py), so its units are all "returning": the dimension tells
+      something only in user-unit experiments (an account on a new browser is "new");
+    - ``category``: the category's slug when the request is the category page (URL name
+      ``category``); other pages have no category, and the breakdown puts them under "unknown".
+    """
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    dimensions = {"device": "mobile" if MOBILE_USER_AGENT.search(user_agent) else "desktop"}
+    is_new = getattr(request, "visitor_is_new", None)  # None: no VisitorMiddleware ran
+    if is_new is not None:
+        dimensions["visitor"] = "new" if is_new else "returning"
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name == CATEGORY_URL_NAME:
+        slug = match.kwargs.get("slug")
+        if isinstance(slug, str) and slug:
+            dimensions["category"] = slug[:60]
+    return dimensions
 
 
 def _write_exposure(
@@ -340,6 +373,7 @@ def _write_exposure(
     *,
     when: datetime | None = None,
     simulated: bool = False,
+    dimensions: dict[str, str] | None = None,
 ) -> None:
     Exposure.objects.bulk_create(
         [
@@ -349,6 +383,7 @@ def _write_exposure(
                 unit_id=unit_id,
                 first_seen_at=when or timezone.now(),
                 is_simulated=simulated or bool(SIMULATION.get()),
+                dimensions=dimensions or {},
             )
         ],
         ignore_conflicts=True,  # a concurrent first request already wrote it: the first one wins

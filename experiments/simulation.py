@@ -19,7 +19,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -79,6 +79,9 @@ class SimulationPlan:
     effects: dict[str, float] = field(default_factory=dict)  # metric key -> true relative lift
     days: int = 14
     through_site: bool = False  # drive the site's own views (see _SiteRun) instead of the API
+    # Also write each unit's events over the experiment's CUPED lookback before its exposure,
+    # from a propensity of its own that drives both periods (see _Run.unit).
+    pre_exposure: bool = False
 
     def baseline_for(self, metric: Metric) -> float:
         return self.baselines.get(metric.key, DEFAULT_BASELINE[Metric.Kind(metric.kind)])
@@ -143,6 +146,11 @@ def check_plan(plan: SimulationPlan, metrics: list[Metric]) -> None:
     """Refuse a plan whose numbers mean nothing (``ValueError``, saying what is allowed): NaN and
     infinite lifts or baselines, a lift of -100% or less, a rate outside [0, 1], days that would
     date events in the future or overflow the calendar, more units than a run should write."""
+    if plan.through_site and plan.pre_exposure:
+        raise ValueError(
+            "Pre-exposure behaviour is written by the fast path only: the site's pages record "
+            "what people do now, not before their exposure."
+        )
     most_units = MAX_UNITS_THROUGH_SITE if plan.through_site else MAX_UNITS
     if not 1 <= plan.units <= most_units:
         how = " through the site" if plan.through_site else ""
@@ -207,6 +215,18 @@ class EventBehaviour:
             value = plan.baseline_for(summed) * (1 + lifts[Metric.Kind.SUM])
         return cls(event_name, rate, count, value)
 
+    def scaled(self, propensity: float) -> EventBehaviour:
+        """The behaviour of a unit ``propensity`` times as active as the average one: its rate
+        (at most 1), count and value multiplied."""
+        if propensity == 1.0:
+            return self
+        return EventBehaviour(
+            self.event_name,
+            None if self.rate is None else min(self.rate * propensity, 1.0),
+            None if self.count is None else self.count * propensity,
+            None if self.value is None else self.value * propensity,
+        )
+
     def draw(self, rng: random.Random) -> tuple[int, float | None]:
         """How many times a unit does the event, and the value of each event (or None)."""
         if self.rate is not None:
@@ -253,6 +273,20 @@ class _Run:
         self.window_seconds = max((self.now - self.window_start).total_seconds(), 0.0)
         self.report = SimulationReport()
         self.behaviour = behaviours(plan, spec, metrics)
+        # Dimensions from their own stream, so runs without them draw the same traffic as before.
+        self.dimension_rng = random.Random(f"{plan.seed}-dimensions")
+        self.lookback = timedelta(days=plan.experiment.cuped_lookback_days)
+
+    def dimensions(self) -> dict[str, str]:
+        """A unit's device and visitor, as the site records them (api.exposure_dimensions): 60%
+        of units on mobile; in a user experiment 30% of accounts on a browser new to the site, in
+        a visitor experiment none (the site counts a browser once it sent its cookie back)."""
+        rng = self.dimension_rng
+        new = self.spec.unit_type == "user" and rng.random() < 0.3
+        return {
+            "device": "mobile" if rng.random() < 0.6 else "desktop",
+            "visitor": "new" if new else "returning",
+        }
 
     def execute(self, progress: Callable[[int], None] | None) -> SimulationReport:
         prefix = f"{unit_prefix(self.plan.experiment)}{self.plan.seed}-"
@@ -271,23 +305,53 @@ class _Run:
         if variant is None:
             return  # outside the coverage: never exposed, as on the site
         exposed_at = self.window_start + timedelta(seconds=self.rng.random() * self.window_seconds)
-        record_exposure(self.spec, variant, unit_id, when=exposed_at, simulated=True)
+        record_exposure(
+            self.spec,
+            variant,
+            unit_id,
+            when=exposed_at,
+            simulated=True,
+            dimensions=self.dimensions(),
+        )
         ids = {"user_id": unit_id} if self.spec.unit_type == "user" else {"visitor_id": unit_id}
         span = max((self.now - exposed_at).total_seconds(), 0.0)
+        propensity = 1.0
+        if self.plan.pre_exposure:
+            # How active this person is, drawn once (exponential, mean 1): it multiplies what
+            # they do in the lookback before their exposure (as the control does: nothing was
+            # changed for them yet) and after it (as their variant does), so the two periods
+            # correlate as a real person's do, and CUPED has something to take out.
+            propensity = self.rng.expovariate(1.0)
+            for behaviour in self.behaviour[self.spec.control.key]:
+                times, value = behaviour.scaled(propensity).draw(self.rng)
+                for _ in range(times):
+                    ago = self.rng.random() * self.lookback.total_seconds()
+                    self.event(
+                        behaviour.event_name, value, exposed_at - timedelta(seconds=ago), ids
+                    )
+                self.report.events += times
         for behaviour in self.behaviour[variant.key]:
-            times, value = behaviour.draw(self.rng)
+            times, value = behaviour.scaled(propensity).draw(self.rng)
             for _ in range(times):
-                record_event(
+                self.event(
                     behaviour.event_name,
-                    value=value,
-                    when=exposed_at + timedelta(seconds=self.rng.random() * span),
-                    simulated=True,
-                    properties={"simulated": True},
-                    **ids,
+                    value,
+                    exposed_at + timedelta(seconds=self.rng.random() * span),
+                    ids,
                 )
             self.report.events += times
         self.report.exposed += 1
         self.report.per_variant[variant.key] = self.report.per_variant.get(variant.key, 0) + 1
+
+    def event(self, name: str, value: float | None, when: datetime, ids: dict[str, str]) -> None:
+        record_event(
+            name,
+            value=value,
+            when=when,
+            simulated=True,
+            properties={"simulated": True},
+            **ids,
+        )
 
 
 # --- Through the site ----------------------------------------------------------------------------

@@ -293,3 +293,41 @@ def test_variant_for_memoises_per_request(rf, django_assert_num_queries):
     variant_for(request, "checkout")
     with django_assert_num_queries(0):
         variant_for(request, "checkout")
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+ANDROID_TABLET = (
+    "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Safari/537.36"
+)
+DESKTOP = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Safari/537.36"
+)
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "device"),
+    [(IPHONE, "mobile"), (ANDROID_TABLET, "mobile"), (DESKTOP, "desktop"), ("", "desktop")],
+)
+def test_the_exposure_records_the_device_and_that_the_visitor_returned(user_agent, device):
+    ExperimentFactory(key="checkout")
+    get_variant(Client(HTTP_USER_AGENT=user_agent), "checkout")
+    assert Exposure.objects.get().dimensions == {"device": device, "visitor": "returning"}
+
+
+def test_an_account_on_a_browser_new_to_the_site_is_a_new_visitor(client):
+    ExperimentFactory(key="account_test", unit_type="user")
+    client.force_login(UserFactory())
+    client.get("/variant/account_test/")  # no visitor cookie yet: this request sets it
+    assert Exposure.objects.get().dimensions == {"device": "desktop", "visitor": "new"}
+
+
+def test_the_category_page_records_its_category(client):
+    ExperimentFactory(key="checkout")
+    client.get("/track-nothing/")
+    client.get("/c/bikes/variant/checkout/")
+    assert Exposure.objects.get().dimensions["category"] == "bikes"

@@ -7,7 +7,7 @@ from django.urls import include, path
 from experiments.api import track, variant_for
 
 
-def which_variant(request: HttpRequest, key: str) -> JsonResponse:
+def which_variant(request: HttpRequest, key: str, slug: str = "") -> JsonResponse:
     assignment = variant_for(request, key)
     return JsonResponse(
         {
@@ -47,6 +47,7 @@ def nothing(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("track-nothing/", nothing),
     path("variant/<str:key>/", which_variant),
+    path("c/<slug:slug>/variant/<str:key>/", which_variant, name="category"),
     path("track/<str:name>/", track_view),
     path("tags/<str:key>/", tags_view),
     path("accounts/", include("accounts.urls")),

@@ -82,6 +82,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--pre-exposure",
+            action="store_true",
+            help=(
+                "Also write each unit's events over the experiment's CUPED lookback before its "
+                "exposure, correlated with what it does after (a propensity per unit drives "
+                "both), so CUPED has history to use. Not with --through-site."
+            ),
+        )
+        parser.add_argument(
             "--clear", action="store_true", help="Delete this experiment's simulated rows."
         )
 
@@ -112,6 +121,7 @@ class Command(BaseCommand):
             baselines=parse_pairs(options["baseline"], "--baseline"),
             days=options["days"],
             through_site=options["through_site"],
+            pre_exposure=options["pre_exposure"],
         )
         started = time.monotonic()
         try:
