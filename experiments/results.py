@@ -9,6 +9,7 @@ dataclasses that go to JSON and back, so a ``ResultSnapshot`` stores exactly wha
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -18,22 +19,27 @@ from typing import Any
 from django.utils import timezone
 
 from . import verdicts
-from .analysis import VariantStats, sufficient_stats
+from .analysis import CupedSums, RatioSums, VariantStats, sufficient_stats
 from .models import Experiment, Metric, Variant
 from .stats import (
     SRM_ALPHA,
+    AdjustedStats,
     ArmSummary,
     Comparison,
     Effect,
+    RatioStats,
+    Stats,
     SufficientStats,
-    additional_units_needed,
+    adjust_p_values,
     compare,
+    may_decide,
     required_sample_size,
     srm_p_value,
+    variance_reduction,
 )
 
 # Bumped when the JSON layout changes; a snapshot in another format is recomputed, not misread.
-FORMAT = 2
+FORMAT = 3
 
 
 class Role(StrEnum):
@@ -67,7 +73,7 @@ class ArmResult:
     key: str
     name: str
     is_control: bool
-    stats: SufficientStats
+    stats: Stats  # plain, CUPED (AdjustedStats) or ratio (RatioStats): the metric's kind
     comparison: Comparison | None = None  # None for the control
     verdict: str = ""
     wrong_way: bool = False  # the estimate moves against the metric's direction
@@ -77,6 +83,9 @@ class ArmResult:
     # A fixed-horizon comparison read before its planned sample size: no winner or loser yet,
     # whatever the p-value says (reading it at every refresh would find false ones).
     too_early: bool = False
+    # The p-value adjusted for all the comparisons read at once (the experiment's correction);
+    # None without a correction, for a guardrail, or for a Bayesian result.
+    adjusted_p_value: float | None = None
 
     @property
     def mean(self) -> float | None:
@@ -88,8 +97,13 @@ class ArmResult:
 
     @property
     def significant(self) -> bool:
-        """A decision: significant, and read when the experiment's rule allows a verdict."""
-        return self.relative is not None and self.relative.significant and not self.too_early
+        """A decision: significant (after the correction for multiple comparisons, if any), and
+        read when the experiment's rule allows a verdict."""
+        relative = self.relative
+        if relative is None or not relative.significant or self.too_early:
+            return False
+        alpha = self.comparison.alpha if self.comparison else 0.0
+        return self.adjusted_p_value is None or self.adjusted_p_value < alpha
 
 
 @dataclass(frozen=True)
@@ -102,10 +116,17 @@ class MetricResult:
     role: Role
     arms: tuple[ArmResult, ...]
     required_units_per_variant: int | None = None
+    # CUPED: how much of the variance of the effect the units' history removed (of the first
+    # treatment; 0.3 = 30%). None without CUPED or without enough data.
+    variance_reduction: float | None = None
 
     @property
     def is_rate(self) -> bool:
         return self.kind == Metric.Kind.CONVERSION
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.kind == Metric.Kind.RATIO
 
     @property
     def higher_is_better(self) -> bool:
@@ -150,6 +171,11 @@ class ExperimentResults:
     metrics: tuple[MetricResult, ...]
     srm_p_value: float | None = None  # None with fewer than two weighted variants
     srm_alarm: bool = False
+    # How they were read (Experiment's settings at the time)
+    method: str = Experiment.StatsEngine.FIXED.value
+    sequential_tuning: int = 5000
+    correction: str = Experiment.Correction.NONE.value
+    cuped: bool = False
     format: int = field(default=FORMAT)
 
     @property
@@ -258,11 +284,16 @@ def results_from_stats(
         power=experiment.power,
         minimum_detectable_effect=experiment.minimum_detectable_effect,
         variants=counts,
-        metrics=tuple(
-            _metric_result(experiment, metric, role, variants, stats) for metric, role in metrics
+        metrics=_corrected(
+            experiment,
+            [_metric_result(experiment, metric, role, variants, stats) for metric, role in metrics],
         ),
         srm_p_value=srm,
         srm_alarm=srm is not None and srm < SRM_ALPHA,
+        method=experiment.stats_engine,
+        sequential_tuning=experiment.sequential_tuning,
+        correction=experiment.correction,
+        cuped=experiment.cuped,
     )
 
 
@@ -281,14 +312,20 @@ def _metric_result(
     variants: list[Variant],
     stats: Mapping[int, VariantStats],
 ) -> MetricResult:
-    empty = SufficientStats(0, 0.0, 0.0)
     arm_stats = {
-        v.pk: stats[v.pk].metrics.get(metric.pk, empty) if v.pk in stats else empty
+        v.pk: stats_of(metric.pk, metric.kind, stats.get(v.pk), cuped=experiment.cuped)
         for v in variants
     }
     control = next((v for v in variants if v.is_control), variants[0] if variants else None)
-    control_stats = arm_stats[control.pk] if control else empty
-    required = _required_units(experiment, control_stats)
+    control_stats = (
+        arm_stats[control.pk] if control else stats_of(metric.pk, metric.kind, None, cuped=False)
+    )
+    reduction = None
+    if experiment.cuped and isinstance(control_stats, AdjustedStats):
+        first = next((arm_stats[v.pk] for v in variants if v != control), None)
+        if isinstance(first, AdjustedStats):
+            reduction = variance_reduction(control_stats, first)
+    required = _required_units(experiment, control_stats, reduction)
     arms = []
     for variant in variants:
         arm = ArmResult(
@@ -310,15 +347,43 @@ def _metric_result(
         role=role,
         arms=tuple(arms),
         required_units_per_variant=required,
+        variance_reduction=reduction,
     )
 
 
-def _required_units(experiment: Experiment, control: SufficientStats) -> int | None:
+def stats_of(metric_id: int, kind: str, row: VariantStats | None, *, cuped: bool) -> Stats:
+    """One variant's statistics of one metric as its kind needs them: a ratio metric's
+    ``RatioStats``, with CUPED a metric's ``AdjustedStats``, else its ``SufficientStats``."""
+    if kind == Metric.Kind.RATIO:
+        sums = row.ratios.get(metric_id) if row else None
+        return RatioStats(*_fields(sums)) if sums else RatioStats(0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    if cuped:
+        covariates = row.covariates.get(metric_id) if row else None
+        if covariates is not None:
+            return AdjustedStats(*_fields(covariates))
+        return AdjustedStats(0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    if row is None:
+        return SufficientStats(0, 0.0, 0.0)
+    return row.metrics.get(metric_id, SufficientStats(0, 0.0, 0.0))
+
+
+def _fields(sums: CupedSums | RatioSums) -> tuple:
+    return tuple(getattr(sums, f.name) for f in dataclasses.fields(sums))
+
+
+def _required_units(
+    experiment: Experiment, control: Stats, reduction: float | None = None
+) -> int | None:
+    """Units per variant for the experiment's design, from control's mean and variance so far;
+    with CUPED, of the variance it leaves (a 30% reduction needs 30% fewer units)."""
     if control.mean is None or control.variance is None:
+        return None
+    variance = control.variance * (1 - reduction) if reduction else control.variance
+    if variance <= 0:
         return None
     return required_sample_size(
         control.mean,
-        control.variance,
+        variance,
         experiment.minimum_detectable_effect,
         experiment.alpha,
         experiment.power,
@@ -330,18 +395,20 @@ def _judge(
     metric: Metric,
     role: Role,
     arm: ArmResult,
-    control: SufficientStats,
+    control: Stats,
     required: int | None,
 ) -> ArmResult:
     comparison = compare(
-        control, arm.stats, experiment.alpha, higher_is_better=metric.higher_is_better
+        control,
+        arm.stats,
+        experiment.alpha,
+        higher_is_better=metric.higher_is_better,
+        method=experiment.stats_engine,  # type: ignore[arg-type]  # a StatsEngine value
+        sequential_tuning=experiment.sequential_tuning,
     )
-    additional = additional_units_needed(
-        control, arm.stats, experiment.minimum_detectable_effect, experiment.alpha, experiment.power
-    )
-    progress = None
-    if required:
-        progress = min(1.0, min(control.n, arm.stats.n) / required)
+    units = min(control.n, arm.stats.n)
+    additional = max(0, required - units) if required else None
+    progress = min(1.0, units / required) if required else None
     relative = comparison.relative
     wrong_way = relative is not None and verdicts.goes_the_wrong_way(
         relative.estimate, higher_is_better=metric.higher_is_better
@@ -351,10 +418,9 @@ def _judge(
     # that is significantly worse still raises its alarm at once: stopping for harm early can
     # only cost a false alarm, never a false winner shipped.
     too_early = (
-        experiment.stats_engine == Experiment.StatsEngine.FIXED
-        and relative is not None
+        relative is not None
         and relative.significant
-        and (additional is None or additional > 0)
+        and not may_decide(experiment.stats_engine, units, required)  # type: ignore[arg-type]
         and not (is_guardrail and wrong_way)
     )
     return ArmResult(
@@ -373,7 +439,7 @@ def _judge(
             is_guardrail=is_guardrail,
             too_early=too_early,
             planned_units=required,
-            units=min(control.n, arm.stats.n),
+            units=units,
         ),
         wrong_way=wrong_way,
         # A guardrail's alarm is not a verdict: it stops a harmful experiment at any look.
@@ -384,6 +450,59 @@ def _judge(
         additional_units_needed=additional,
         progress=progress,
         too_early=too_early,
+    )
+
+
+def _corrected(experiment: Experiment, metrics: list[MetricResult]) -> tuple[MetricResult, ...]:
+    """With a correction for multiple comparisons, each primary and secondary comparison's
+    p-value adjusted over all of them (every such metric times every treatment), and its verdict
+    said again with it. Guardrails are left out: they watch for harm, and an alarm should not
+    need more evidence because more goal metrics are read. A Bayesian result has no p-value."""
+    method = experiment.correction
+    if method == Experiment.Correction.NONE or experiment.stats_engine == "bayesian":
+        return tuple(metrics)
+    slots = [
+        (m, a)
+        for m, metric in enumerate(metrics)
+        if metric.role != Role.GUARDRAIL
+        for a, arm in enumerate(metric.arms)
+        if not arm.is_control
+    ]
+    raw = [metrics[m].arms[a].relative for m, a in slots]
+    adjusted = adjust_p_values([r.p_value if r else None for r in raw], method)
+    by_slot = dict(zip(slots, adjusted, strict=True))
+    result = []
+    for m, metric in enumerate(metrics):
+        arms = tuple(
+            _with_adjusted_p(experiment, metric, arm, by_slot.get((m, a)))
+            for a, arm in enumerate(metric.arms)
+        )
+        result.append(dataclasses.replace(metric, arms=arms))
+    return tuple(result)
+
+
+def _with_adjusted_p(
+    experiment: Experiment, metric: MetricResult, arm: ArmResult, adjusted: float | None
+) -> ArmResult:
+    if adjusted is None or arm.comparison is None:
+        return arm
+    control = metric.control
+    units = min(control.stats.n, arm.stats.n) if control else arm.stats.n
+    return dataclasses.replace(
+        arm,
+        adjusted_p_value=adjusted,
+        verdict=verdicts.verdict(
+            arm.comparison,
+            variant_name=arm.name,
+            metric_name=metric.name,
+            additional_units=arm.additional_units_needed,
+            minimum_detectable_effect=experiment.minimum_detectable_effect,
+            is_guardrail=False,
+            too_early=arm.too_early,
+            planned_units=metric.required_units_per_variant,
+            units=units,
+            adjusted_p=adjusted,
+        ),
     )
 
 
@@ -403,7 +522,8 @@ class LiftPoint:
 
 def stats_to_json(stats: Mapping[int, VariantStats]) -> dict[str, Any]:
     """Per-variant statistics as stored in ``DailyResult.stats``: ids as keys, (n, sum, sum of
-    squares) triples, so a day of three metrics is a few hundred bytes."""
+    squares) triples, and the CUPED and ratio sums as lists of their six numbers, so a day of
+    three metrics is a few hundred bytes."""
     return {
         str(variant_id): {
             "units": row.units,
@@ -411,6 +531,8 @@ def stats_to_json(stats: Mapping[int, VariantStats]) -> dict[str, Any]:
             "metrics": {
                 str(metric_id): [s.n, s.sum, s.sum_squares] for metric_id, s in row.metrics.items()
             },
+            "covariates": {str(k): list(_fields(v)) for k, v in row.covariates.items()},
+            "ratios": {str(k): list(_fields(v)) for k, v in row.ratios.items()},
         }
         for variant_id, row in stats.items()
     }
@@ -425,6 +547,14 @@ def stats_from_json(data: Mapping[str, Any]) -> dict[int, VariantStats]:
             metrics={
                 int(metric_id): SufficientStats(int(n), float(total), float(squares))
                 for metric_id, (n, total, squares) in row["metrics"].items()
+            },
+            covariates={
+                int(k): CupedSums(int(v[0]), *map(float, v[1:]))
+                for k, v in row.get("covariates", {}).items()
+            },
+            ratios={
+                int(k): RatioSums(int(v[0]), *map(float, v[1:]))
+                for k, v in row.get("ratios", {}).items()
             },
         )
         for variant_id, row in data.items()
@@ -448,21 +578,31 @@ def lift_by_day(
     control_arm = metric.control
     control_id = control_arm.variant_id
     points = []
+
+    def has_metric(row: VariantStats | None) -> bool:
+        if row is None:
+            return False
+        if metric.is_ratio:
+            return metric_id in row.ratios
+        return metric_id in (row.covariates if results.cuped else row.metrics)
+
     for day, stats in days:
         if day >= today:
             continue
         control = stats.get(control_id)
-        if control is None or metric_id not in control.metrics:
+        if control is None or not has_metric(control):
             continue
         for arm in metric.treatments:
             row = stats.get(arm.variant_id)
-            if row is None or metric_id not in row.metrics:
+            if row is None or not has_metric(row):
                 continue
             comparison = compare(
-                control.metrics[metric_id],
-                row.metrics[metric_id],
+                stats_of(metric_id, metric.kind, control, cuped=results.cuped),
+                stats_of(metric_id, metric.kind, row, cuped=results.cuped),
                 results.alpha,
                 higher_is_better=higher,
+                method=results.method,  # type: ignore[arg-type]  # a StatsEngine value
+                sequential_tuning=results.sequential_tuning,
             )
             points.append(
                 LiftPoint(day, arm.key, arm.name, row.units + control.units, comparison.relative)
@@ -497,14 +637,22 @@ def _results_from_json(data: Mapping[str, Any]) -> ExperimentResults:
                 "treatment": ArmSummary(**d["treatment"]),
                 "absolute": effect(d["absolute"]),
                 "relative": effect(d["relative"]),
+                "risk": tuple(d["risk"]) if d.get("risk") is not None else None,
             }
         )
+
+    def stats(d: Mapping[str, Any]) -> Stats:
+        if "m_sum" in d:
+            return RatioStats(**d)
+        if "pre_sum" in d:
+            return AdjustedStats(**d)
+        return SufficientStats(**d)
 
     def arm(d: Mapping[str, Any]) -> ArmResult:
         return ArmResult(
             **{
                 **d,
-                "stats": SufficientStats(**d["stats"]),
+                "stats": stats(d["stats"]),
                 "comparison": comparison(d["comparison"]),
             }
         )
@@ -533,5 +681,9 @@ def _results_from_json(data: Mapping[str, Any]) -> ExperimentResults:
         metrics=metrics,
         srm_p_value=data["srm_p_value"],
         srm_alarm=data["srm_alarm"],
+        method=data["method"],
+        sequential_tuning=data["sequential_tuning"],
+        correction=data["correction"],
+        cuped=data["cuped"],
         format=data["format"],
     )

@@ -17,10 +17,11 @@ MINUS = "\N{MINUS SIGN}"
 DASH = "\N{EM DASH}"
 
 
-def interval_name(alpha: float) -> str:
-    """``95% CI`` for alpha 0.05, ``90% CI`` for 0.1, ``97.5% CI`` for 0.025."""
+def interval_name(alpha: float, method: str = "fixed") -> str:
+    """``95% CI`` for alpha 0.05, ``90% CI`` for 0.1, ``97.5% CI`` for 0.025; a Bayesian
+    result's is a credible interval, ``95% CrI``."""
     level = round(100 * (1 - alpha), 2)
-    return f"{level:g}% CI"
+    return f"{level:g}% {'CrI' if method == 'bayesian' else 'CI'}"
 
 
 def lift_decimals(effect: Effect) -> int:
@@ -56,9 +57,9 @@ def bounds(effect: Effect) -> str:
     return f"{low} to {high}"
 
 
-def interval(effect: Effect, alpha: float) -> str:
+def interval(effect: Effect, alpha: float, method: str = "fixed") -> str:
     """``95% CI +1.2% to +7.0%``."""
-    return f"{interval_name(alpha)} {bounds(effect)}"
+    return f"{interval_name(alpha, method)} {bounds(effect)}"
 
 
 def design(minimum_detectable_effect: float, alpha: float, power: float) -> str:
@@ -76,11 +77,14 @@ def p_value(p: float | None) -> str:
     return f"p = {p:.2g}"
 
 
-def evidence(comparison: Comparison) -> str:
+def evidence(comparison: Comparison, adjusted_p: float | None = None) -> str:
     """The p-value of the relative effect, or for a Bayesian result (no p-value) its chance to
-    win: ``p = 0.004``, ``chance to win 98%``."""
+    win: ``p = 0.004``, ``chance to win 98%``; with a p-value adjusted for multiple comparisons,
+    both: ``p = 0.004, adjusted p = 0.012``."""
     relative = comparison.relative
     if relative is not None and relative.p_value is not None:
+        if adjusted_p is not None:
+            return f"{p_value(relative.p_value)}, adjusted {p_value(adjusted_p)}"
         return p_value(relative.p_value)
     return f"chance to win {chance(comparison.chance_to_win)}"
 
@@ -136,6 +140,7 @@ def verdict(
     too_early: bool = False,
     planned_units: int | None = None,
     units: int = 0,
+    adjusted_p: float | None = None,
 ) -> str:
     """One sentence a data scientist would sign about one treatment on one metric.
 
@@ -147,28 +152,32 @@ def verdict(
     - ``too_early`` (a fixed-horizon test read before its planned sample size, ``planned_units``
       when it can be estimated): ``Too early: 1,200 of 6,400 units per variant…``, whatever the
       p-value.
+    - with ``adjusted_p`` (multiple comparisons corrected), significance is ``adjusted_p <
+      alpha`` and both p-values are said.
     A guardrail whose estimate moves the wrong way without significance says so at the end.
     """
     relative = comparison.relative
     if not comparison.enough_data or relative is None:
         return f"Not enough data: {comparison.reason or 'no comparison possible'}."
-    level = interval_name(comparison.alpha)
+    method = comparison.method
+    level = interval_name(comparison.alpha, method)
     wrong_way = goes_the_wrong_way(relative.estimate, higher_is_better=comparison.higher_is_better)
+    said = evidence(comparison, adjusted_p)
+    numbers = f"{lift(relative)}, {interval(relative, comparison.alpha, method)}, {said}"
     if too_early:
         planned = f" of {planned_units:,}" if planned_units else ""
         sentence = (
             f"Too early: {units:,}{planned} units per variant. A fixed-horizon test gives its "
             f"verdict at the planned sample size; read before, at every refresh, it would crown "
-            f"false winners (now {lift(relative)}, {interval(relative, comparison.alpha)}, "
-            f"{p_value(relative.p_value)})"
+            f"false winners (now {numbers})"
         )
         if is_guardrail and wrong_way:
             sentence += f" {DASH} moving the wrong way"
         return sentence
-    if relative.significant:
-        return _significant(relative, variant_name, metric_name, level, comparison, wrong_way)
+    significant = relative.significant and (adjusted_p is None or adjusted_p < comparison.alpha)
+    if significant:
+        return _significant(relative, variant_name, metric_name, level, said, comparison, wrong_way)
 
-    numbers = f"{lift(relative)}, {interval(relative, comparison.alpha)}, {evidence(comparison)}"
     if additional_units is None:
         sentence = f"Not significant ({numbers})"
     elif additional_units > 0:
@@ -189,6 +198,7 @@ def _significant(
     variant_name: str,
     metric_name: str,
     level: str,
+    said: str,
     comparison: Comparison,
     wrong_way: bool,
 ) -> str:
@@ -201,7 +211,7 @@ def _significant(
     sentence = (
         f"{variant_name} {'raises' if raises else 'lowers'} {metric_name} by "
         f"{percent(abs(relative.estimate), decimals)} ({level} {percent(low, decimals)} to "
-        f"{percent(high, decimals)}, {evidence(comparison)})"
+        f"{percent(high, decimals)}, {said})"
     )
     better = "higher is better" if comparison.higher_is_better else "lower is better"
     if wrong_way:

@@ -164,5 +164,5 @@ def test_a_bayesian_result_has_no_p_value_and_says_its_chance_to_win_instead():
     assert result.relative.p_value is None
     assert verdicts.p_value(None) == verdicts.DASH
     assert say(result) == (
-        "Treatment raises Listing published by 10% (95% CI 4% to 16%, chance to win >99.9%)"
+        "Treatment raises Listing published by 10% (95% CrI 4% to 16%, chance to win >99.9%)"
     )
