@@ -49,7 +49,9 @@ class Row:
     lift: str
     interval: str
     p_value: str
+    adjusted_p_value: str
     chance_to_win: str
+    risk: str
     verdict: str
     tone: str  # good, bad or neutral: the colour of the verdict
     guardrail_alarm: bool
@@ -62,6 +64,7 @@ class Table:
     kind: str
     direction: str
     rows: list[Row]
+    variance_reduction: str = ""  # CUPED's, in words
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ def tone(arm: ArmResult) -> str:
 
 def table(metric: MetricResult) -> Table:
     rows = []
+    reduction = metric.variance_reduction
     for arm in metric.arms:
         relative = arm.relative
         comparison = arm.comparison
@@ -92,9 +96,20 @@ def table(metric: MetricResult) -> Table:
                 lift=verdicts.lift(relative) if relative else "",
                 interval=verdicts.bounds(relative) if relative else "",
                 p_value=verdicts.p_value(relative.p_value) if relative else "",
+                adjusted_p_value=(
+                    verdicts.p_value(arm.adjusted_p_value)
+                    if arm.adjusted_p_value is not None
+                    else ""
+                ),
                 chance_to_win=(
                     verdicts.chance(comparison.chance_to_win)
                     if comparison and comparison.enough_data
+                    else ""
+                ),
+                risk=(
+                    f"{verdicts.percent(comparison.risk[1], 2)} "
+                    f"(control {verdicts.percent(comparison.risk[0], 2)})"
+                    if comparison and comparison.risk
                     else ""
                 ),
                 verdict=arm.verdict,
@@ -108,7 +123,62 @@ def table(metric: MetricResult) -> Table:
         kind=Metric.Kind(metric.kind).label,
         direction=Metric.Direction(metric.direction).label,
         rows=rows,
+        variance_reduction=(
+            f"CUPED removed {verdicts.percent(reduction, 0)} of the variance of the effect, "
+            "with what each unit did before its exposure."
+            if reduction is not None
+            else ""
+        ),
     )
+
+
+# How each setting reads the results, in the words the page says them.
+METHOD_NOTES = {
+    "fixed": (
+        "Frequentist, fixed horizon: Welch's t-test, valid when read once, at the planned sample "
+        "size. Before it, a significant result is shown as “too early”: stopping at the first "
+        "p < alpha of a daily read finds a false winner about one time in five."
+    ),
+    "sequential": (
+        "Frequentist, sequential: always-valid intervals (GrowthBook's, tuned for {tuning} units), "
+        "so the result may be read and acted on at any refresh; the price is wider intervals."
+    ),
+    "bayesian": (
+        "Bayesian (flat prior): the chance that the treatment is better, a credible interval of "
+        "the lift, and the risk: the expected loss, in lift, of shipping it if it is in fact worse."
+    ),
+}
+CORRECTION_NOTES = {
+    "holm": (
+        "p-values adjusted with Holm–Bonferroni over the {count} comparison{s} of the primary and "
+        "secondary metrics: the chance of any false finding among them stays at alpha."
+    ),
+    "bh": (
+        "p-values adjusted with Benjamini–Hochberg over the {count} comparison{s} of the primary "
+        "and secondary metrics: the expected share of false findings among them stays at alpha."
+    ),
+}
+
+
+def reading_notes(results: ExperimentResults) -> list[str]:
+    """How these results were read, a sentence per choice (the experiment's settings)."""
+    notes = [METHOD_NOTES[results.method].format(tuning=f"{results.sequential_tuning:,}")]
+    if results.correction in CORRECTION_NOTES:
+        if results.method == "bayesian":
+            notes.append("No multiple-comparison correction: a Bayesian result has no p-value.")
+        else:
+            count = sum(len(m.treatments) for m in results.metrics if m.role != "guardrail")
+            notes.append(
+                CORRECTION_NOTES[results.correction].format(
+                    count=count, s="" if count == 1 else "s"
+                )
+            )
+    if results.cuped:
+        notes.append(
+            "CUPED: each metric is adjusted with the unit's own value of it in the days before "
+            "its exposure, which removes noise that has nothing to do with the variant."
+        )
+    return notes
 
 
 def progress(metric: MetricResult | None) -> Progress | None:
@@ -141,7 +211,7 @@ def forest(results: ExperimentResults) -> SafeString:
                     value_text=verdicts.lift(relative) if relative else "",
                 )
             )
-    level = verdicts.interval_name(results.alpha)
+    level = verdicts.interval_name(results.alpha, results.method)
     return charts.forest_plot(rows, title=f"Relative lift of each metric, with its {level}")
 
 
@@ -168,7 +238,7 @@ def lift_chart(experiment: Experiment, results: ExperimentResults) -> SafeString
         )
         for arm in primary.treatments
     ]
-    level = verdicts.interval_name(results.alpha)
+    level = verdicts.interval_name(results.alpha, results.method)
     return charts.lift_over_time(
         series, title=f"Cumulative lift of {primary.name} by day, with its {level}"
     )
@@ -191,7 +261,8 @@ def results_context(experiment: Experiment) -> dict[str, Any]:
             verdicts.p_value(results.srm_p_value) if results.srm_p_value is not None else None
         ),
         srm_threshold=f"{SRM_ALPHA:g}",
-        interval_name=verdicts.interval_name(results.alpha),
+        interval_name=verdicts.interval_name(results.alpha, results.method),
+        reading_notes=reading_notes(results),
         tables=[table(metric) for metric in results.metrics],
         progress=progress(results.primary),
         forest=forest(results) if results.metrics else None,
@@ -199,6 +270,58 @@ def results_context(experiment: Experiment) -> dict[str, Any]:
         guardrail_alarms=[m.name for m in results.metrics if m.guardrail_alarm],
     )
     return context
+
+
+# --- Breakdowns ---------------------------------------------------------------------------------
+
+BREAKDOWNS = {"device": "device", "visitor": "new or returning visitor", "category": "category"}
+
+
+@dataclass(frozen=True)
+class Slice:
+    value: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: str
+    label: str
+    metric: str
+    slices: list[Slice]
+    comparisons: int
+
+
+def breakdown(experiment: Experiment, results: ExperimentResults, dimension: str) -> Breakdown:
+    """The primary metric per value of one exposure dimension, computed now over the same
+    window as the snapshot (one aggregate), read with the experiment's own method."""
+    from .analysis import sufficient_stats_by
+    from .results import Role, results_from_stats
+
+    metric = experiment.primary_metric
+    if metric is None:
+        raise ValueError("This experiment has no primary metric to break down.")
+    variants = list(experiment.variants.order_by("position", "id"))
+    by_value = sufficient_stats_by(experiment, [metric], dimension, until=results.window_end)
+    slices = []
+    for value, stats in by_value.items():
+        sliced = results_from_stats(
+            experiment,
+            variants,
+            [(metric, Role.PRIMARY)],
+            stats,
+            computed_at=results.computed_at,
+            window_end=results.window_end,
+        )
+        if sliced.primary is not None:
+            slices.append(Slice(value=value, rows=table(sliced.primary).rows))
+    return Breakdown(
+        dimension=dimension,
+        label=BREAKDOWNS[dimension],
+        metric=metric.name,
+        slices=slices,
+        comparisons=sum(len(s.rows) - 1 for s in slices),
+    )
 
 
 # --- Views --------------------------------------------------------------------------------------
@@ -250,6 +373,16 @@ def results_view(request: HttpRequest, object_id: str, model_admin: ModelAdmin) 
     experiment = _experiment(model_admin, request, object_id)
     context = _page(model_admin, request, experiment, f"Results: {experiment.name}")
     context.update(results_context(experiment))
+    context["breakdowns"] = BREAKDOWNS
+    dimension = request.GET.get("breakdown", "")
+    if dimension:
+        if dimension not in BREAKDOWNS:
+            messages.error(
+                request,
+                f"No breakdown by “{dimension[:40]}”: choose device, visitor or category.",
+            )
+        elif context.get("results") is not None and experiment.primary_metric is not None:
+            context["breakdown"] = breakdown(experiment, context["results"], dimension)
     return TemplateResponse(request, "admin/experiments/experiment/results.html", context)
 
 

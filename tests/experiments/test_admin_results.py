@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from experiments import services
 from experiments.api import variant_for
-from experiments.models import DailyResult, Experiment, Metric, ResultSnapshot
+from experiments.models import DailyResult, Experiment, Exposure, Metric, ResultSnapshot
 from tests.experiments.factories import ExperimentFactory, MetricFactory
 from tests.experiments.traffic import add_units
 from tests.factories import UserFactory
@@ -294,3 +294,55 @@ def test_names_from_the_admin_are_escaped_in_tables_verdicts_and_charts(staff_cl
     assert "<img src=x" not in response.text
     assert "<b>Bold</b>" not in response.text
     assert "&lt;b&gt;Bold&lt;/b&gt;" in response.text
+
+
+def test_the_page_says_how_it_reads_the_results_with_each_method(staff_client, experiment, traffic):
+    services.refresh_results(experiment)
+    page = text_of(staff_client.get(url(experiment)))
+    assert "How these results are read" in page
+    assert "Frequentist, fixed horizon: Welch's t-test, valid when read once" in page
+    assert "Adjusted p" not in page
+
+    Experiment.objects.filter(pk=experiment.pk).update(stats_engine="bayesian", cuped=True)
+    experiment.refresh_from_db()
+    services.refresh_results(experiment)
+    page = text_of(staff_client.get(url(experiment)))
+    assert "Bayesian (flat prior)" in page
+    assert "95% CrI" in page
+    assert "Risk" in page
+    assert "p-value" not in page
+    assert "CUPED: each metric is adjusted" in page
+
+    Experiment.objects.filter(pk=experiment.pk).update(stats_engine="fixed", correction="bh")
+    experiment.refresh_from_db()
+    services.refresh_results(experiment)
+    page = text_of(staff_client.get(url(experiment)))
+    assert "Benjamini–Hochberg over the 1 comparison of" in page
+    assert "Adjusted p" in page
+    assert not re.search(r"\b(nan|inf|none)\b", page, re.IGNORECASE)
+
+
+def test_a_breakdown_shows_each_slice_with_a_warning_and_refuses_unknown_dimensions(
+    staff_client, experiment
+):
+    for device in ("mobile", "desktop"):
+        ids = add_units(
+            experiment, "control", 300, exposed_at=EXPOSED, did={"published": 60}, prefix=device
+        )
+        ids += add_units(
+            experiment, "treatment", 300, exposed_at=EXPOSED, did={"published": 90}, prefix=device
+        )
+        Exposure.objects.filter(unit_id__in=ids).update(dimensions={"device": device})
+    services.refresh_results(experiment)
+
+    response = staff_client.get(url(experiment), {"breakdown": "device"})
+    page = text_of(response)
+    assert "Slices are ideas, not results." in page
+    assert "makes 2 comparisons more" in page
+    assert "desktop Control 300 20.0%" in page
+    assert "mobile Control 300 20.0%" in page
+    assert page.count("Treatment 300 30.0% +50%") == 2
+
+    response = staff_client.get(url(experiment), {"breakdown": "<script>x</script>"})
+    assert response.status_code == 200
+    assert "No breakdown by “&lt;script&gt;x&lt;/script&gt;”" in response.text
