@@ -119,6 +119,7 @@ class MetricResult:
     # CUPED: how much of the variance of the effect the units' history removed (of the first
     # treatment; 0.3 = 30%). None without CUPED or without enough data.
     variance_reduction: float | None = None
+    cap: str = ""  # how each unit's value is capped, in words ("" when it is not)
 
     @property
     def is_rate(self) -> bool:
@@ -348,7 +349,18 @@ def _metric_result(
         arms=tuple(arms),
         required_units_per_variant=required,
         variance_reduction=reduction,
+        cap=_cap_in_words(metric),
     )
+
+
+def _cap_in_words(metric: Metric) -> str:
+    if metric.capping == Metric.Capping.ABSOLUTE and metric.cap_value is not None:
+        return f"each unit's value capped at {metric.cap_value:g}"
+    if metric.capping == Metric.Capping.PERCENTILE and metric.cap_value is not None:
+        return (
+            f"each unit's value capped at the {100 * metric.cap_value:g}th percentile of all units"
+        )
+    return ""
 
 
 def stats_of(metric_id: int, kind: str, row: VariantStats | None, *, cuped: bool) -> Stats:

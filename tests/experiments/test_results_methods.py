@@ -174,3 +174,22 @@ def test_the_daily_statistics_keep_the_cuped_and_ratio_sums():
     stored = json.loads(json.dumps(stats_to_json({7: row})))
     assert stats_from_json(stored) == {7: row}
     assert stats_from_json({"7": {"units": 0, "metrics": {}}})[7].covariates == {}  # older days
+
+
+def test_a_capped_metric_says_so_and_its_whales_count_only_up_to_the_cap():
+    spent = MetricFactory(
+        key="spent", name="Spent", event_name="spent", kind=Metric.Kind.SUM, capping="absolute"
+    )
+    spent.cap_value = 50
+    spent.save()
+    experiment = ExperimentFactory(key="shop", primary_metric=spent)
+    ids = add_units(experiment, "control", 100, exposed_at=EXPOSED)
+    Event.objects.bulk_create(
+        Event(name="spent", value=value, timestamp=EXPOSED + timedelta(hours=1), visitor_id=unit)
+        for unit, value in zip(ids, [10_000.0] + [20.0] * 99, strict=True)
+    )
+
+    primary = compute_results(experiment).primary
+
+    assert primary.cap == "each unit's value capped at 50"
+    assert primary.control.stats.sum == 50 + 20 * 99
