@@ -3,7 +3,7 @@
 
     .venv/bin/python benchmarks/bench_results.py [--units 1000000]
         [--events 2500000,5000000,10000000] [--runs 5] [--baseline-at 5000000] [--explain]
-        [--regenerate]
+        [--regenerate] [--no-adjusted]
 
 Creates (or reuses) the Postgres database ``BENCH_RESULTS_DATABASE_URL`` (default
 postgres://postgres@127.0.0.1:5432/bazaar_bench_results; its own, since it empties the experiment
@@ -23,7 +23,12 @@ exposure and 5% before it (which must not count). After each step: VACUUM ANALYZ
 - at the sizes in ``--baseline-at``, the baseline: the same statistics computed by loading the
   exposures and the events into Python (the ORM's streaming iterator, so the rows are not all
   held at once) and aggregating there, on the same data, timed once with the growth of the
-  resident set; its result is checked against the SQL's.
+  resident set; its result is checked against the SQL's;
+- the adjusted aggregate (unless ``--no-adjusted``): the same three metrics with CUPED on (14
+  days of lookback: the 5% of events before their unit's exposure are its history) and the count
+  capped at its 99th percentile and the sum at 80, against the plain aggregate, the two run
+  alternately ``--runs`` times in this same run; with the Python peak of each and the bytes
+  Postgres wrote to temporary files for each (pg_stat_database, Postgres 15+).
 
 Results are printed and written as JSON to benchmarks/results/.
 """
@@ -74,6 +79,12 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE")
     parser.add_argument(
         "--regenerate", action="store_true", help="rebuild the data even if it is there"
+    )
+    parser.add_argument(
+        "--no-adjusted",
+        dest="adjusted",
+        action="store_false",
+        help="skip the CUPED and capping aggregate",
     )
     args = parser.parse_args()
     sizes = [int(size) for size in args.events.split(",") if size]
@@ -151,12 +162,16 @@ def _prepare(database_url: str, units: int, *, regenerate: bool):
         cursor.execute(
             f"""
             INSERT INTO {Exposure._meta.db_table}
-                (experiment_id, variant_id, unit_id, first_seen_at, is_simulated)
+                (experiment_id, variant_id, unit_id, first_seen_at, is_simulated, dimensions)
             SELECT %s,
                    CASE WHEN hashint4(i) & 1 = 0 THEN %s ELSE %s END,
                    'u' || i,
                    {_exposure_time_sql("i")},
-                   false
+                   false,
+                   jsonb_build_object(
+                       'device', CASE WHEN hashint4(i + 1) & 3 < 2 THEN 'mobile' ELSE 'desktop' END,
+                       'visitor', 'returning'
+                   )
             FROM generate_series(0, %s - 1) AS i
             """,
             [experiment.pk, control.pk, treatment.pk, experiment.started_at, units],
@@ -265,6 +280,8 @@ def _measure(experiment, size: int, args: argparse.Namespace, with_baseline: boo
     if args.explain:
         step["explain"] = _explain(experiment, metrics)
         print("\n".join(step["explain"]))
+    if args.adjusted:
+        step["adjusted"] = _measure_adjusted(experiment, metrics, args)
     if with_baseline:
         sql_stats = sufficient_stats(experiment, metrics)
         baseline: dict[str, Any] = {}
@@ -289,6 +306,86 @@ def _measure(experiment, size: int, args: argparse.Namespace, with_baseline: boo
             "same_statistics": same,
         }
     return step
+
+
+def _adjusted(experiment, metrics):
+    """In-memory copies with CUPED on and the count and sum metrics capped (nothing saved)."""
+    import copy
+
+    from experiments.models import Metric
+
+    adjusted_experiment = copy.copy(experiment)
+    adjusted_experiment.cuped, adjusted_experiment.cuped_lookback_days = True, 14
+    adjusted_metrics = []
+    for metric in metrics:
+        metric = copy.copy(metric)
+        if metric.kind == Metric.Kind.COUNT:
+            metric.capping, metric.cap_value = Metric.Capping.PERCENTILE, 0.99
+        elif metric.kind == Metric.Kind.SUM:
+            metric.capping, metric.cap_value = Metric.Capping.ABSOLUTE, 80.0
+        adjusted_metrics.append(metric)
+    return adjusted_experiment, adjusted_metrics
+
+
+def _measure_adjusted(experiment, metrics, args: argparse.Namespace) -> dict[str, Any]:
+    """The plain and the adjusted aggregate, alternately, in this run: time, Python memory and
+    Postgres's temporary files."""
+    from experiments.analysis import sufficient_stats
+
+    adjusted_experiment, adjusted_metrics = _adjusted(experiment, metrics)
+    plain_run = lambda: sufficient_stats(experiment, metrics)  # noqa: E731
+    adjusted_run = lambda: sufficient_stats(adjusted_experiment, adjusted_metrics)  # noqa: E731
+    adjusted_run()  # warm
+    runs: dict[str, list[float]] = {"plain": [], "adjusted": []}
+    for _ in range(args.runs):
+        for name, action in (("plain", plain_run), ("adjusted", adjusted_run)):
+            runs[name].append(_timed(action, 1)["runs"][0])
+    result: dict[str, Any] = {}
+    for name, action in (("plain", plain_run), ("adjusted", adjusted_run)):
+        before = _temp_bytes()
+        memory = _memory_of(action)
+        after = _temp_bytes()
+        result[name] = {
+            "seconds": {"median": statistics.median(runs[name]), "runs": runs[name]},
+            "memory": memory,
+            "postgres_temp_bytes": None if before is None or after is None else after - before,
+        }
+    ratio = result["adjusted"]["seconds"]["median"] / result["plain"]["seconds"]["median"]
+    result["ratio"] = ratio
+    for name, label in (("plain", "plain aggregate"), ("adjusted", "CUPED + capping aggregate")):
+        row = result[name]
+        _show(label, row["seconds"])
+        temp = row["postgres_temp_bytes"]
+        print(
+            f"    tracemalloc peak {row['memory']['tracemalloc_peak_kib']:,.0f} KiB, resident set "
+            f"growth {row['memory']['rss_growth_kib']:,} KiB, Postgres temporary files "
+            + ("?" if temp is None else f"{temp / 1024 / 1024:,.1f} MiB")
+        )
+    print(f"  adjusted / plain: {ratio:.2f}x")
+    stats = sufficient_stats(adjusted_experiment, adjusted_metrics)
+    result["covariates_nonzero"] = any(
+        c.pre_sum > 0 for row in stats.values() for c in row.covariates.values()
+    )
+    if args.explain:
+        result["explain"] = _explain(adjusted_experiment, adjusted_metrics)
+        print("\n".join(result["explain"]))
+    return result
+
+
+def _temp_bytes() -> int | None:
+    """Bytes this database's queries have written to temporary files so far (Postgres 15+: this
+    backend's counts flushed first)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.pg_version < 150000:  # type: ignore[attr-defined]
+            return None
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+    with connection.cursor() as cursor:  # the flush happens between statements
+        cursor.execute("SELECT pg_sleep(0.01)")
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()")
+        return int(cursor.fetchone()[0])
 
 
 def _timed(action: Callable[[], Any], runs: int) -> dict[str, Any]:

@@ -394,3 +394,55 @@ def test_pauses_and_a_past_moment_apply_to_everything(experiment):
     until = NOW - timedelta(days=1)
     stats = sufficient_stats(experiment, metrics, until=until)
     assert_same(stats, in_python(experiment, metrics, until=until)[None])
+
+
+def test_a_percentile_cap_of_one_unit_is_its_own_value(experiment):
+    count = MetricFactory(
+        key="views",
+        event_name="view",
+        kind=Metric.Kind.COUNT,
+        capping=Metric.Capping.PERCENTILE,
+        cap_value=0.99,
+    )
+    Exposure.objects.create(
+        experiment=experiment,
+        variant=experiment.variants.get(key="control"),
+        unit_id="only",
+        first_seen_at=NOW - timedelta(days=2),
+    )
+    for _ in range(3):
+        record_event("view", visitor_id="only", when=NOW - timedelta(days=1))
+    control = sufficient_stats(experiment, [count])[experiment.variants.get(key="control").pk]
+    assert control.metrics[count.pk] == SufficientStats(1, 3, 9)
+
+
+@pytest.mark.postgres
+def test_on_postgres_the_vendors_own_functions_are_used(experiment):
+    """Postgres takes its branch of each vendor-specific piece: percentile_cont, LEAST, an
+    interval for the lookback and ->> for a dimension (the sums are checked above)."""
+    experiment.cuped = True
+    metrics = [
+        MetricFactory(
+            key="views",
+            event_name="view",
+            kind=Metric.Kind.COUNT,
+            capping=Metric.Capping.PERCENTILE,
+            cap_value=0.9,
+        ),
+        MetricFactory(
+            key="revenue",
+            event_name="purchase",
+            kind=Metric.Kind.SUM,
+            capping=Metric.Capping.ABSOLUTE,
+            cap_value=20,
+        ),
+    ]
+    fill(experiment)
+    with CaptureQueriesContext(connection) as queries:
+        by_device = sufficient_stats_by(experiment, metrics, "device")
+    sql = next(q["sql"] for q in queries.captured_queries if "per_unit" in q["sql"])
+    for piece in ("percentile_cont(", "LEAST(", "INTERVAL '1 day'", "x.dimensions->>'device'"):
+        assert piece in sql
+    python = in_python(experiment, metrics, dimension="device")
+    for value, stats in by_device.items():
+        assert_same(stats, python[value])
