@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -183,6 +183,19 @@ class MetricAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "direction")
     search_fields = ("name", "key", "event_name")
+
+    # What changes a metric's per-unit value: the stored days of its experiments are recomputed.
+    VALUE_FIELDS = {"event_name", "kind", "denominator_event", "capping", "cap_value"}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and self.VALUE_FIELDS & set(form.changed_data):
+            experiments = Experiment.objects.filter(
+                Q(primary_metric=obj) | Q(secondary_metrics=obj) | Q(guardrail_metrics=obj)
+            ).distinct()
+            for experiment in experiments:
+                services.forget_results(experiment)
+
     prepopulated_fields = {"key": ("name",)}
 
 
@@ -282,6 +295,11 @@ class ExperimentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_exposures=Count("exposures"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "cuped_lookback_days" in form.changed_data:
+            services.forget_results(obj)  # the stored days' history covers another lookback
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))

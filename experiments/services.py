@@ -327,14 +327,24 @@ def _store_missing_days(
     if not days:
         return 0
     wanted_metrics = {str(metric.pk) for metric, _ in metrics}
+    # A day stored before CUPED was turned on, or before a metric became a ratio, lacks its sums.
+    wanted_ratios = {str(metric.pk) for metric, _ in metrics if metric.is_ratio}
+    wanted_covariates = (wanted_metrics - wanted_ratios) if experiment.cuped else set()
     wanted_variants = {str(pk) for pk in experiment.variants.values_list("pk", flat=True)}
+
+    def has_all(row: dict) -> bool:
+        return (
+            wanted_metrics <= set(row["metrics"])
+            and wanted_covariates <= set(row.get("covariates", {}))
+            and wanted_ratios <= set(row.get("ratios", {}))
+        )
+
     complete = {
         day
         for day, stats in DailyResult.objects.filter(experiment=experiment).values_list(
             "day", "stats"
         )
-        if wanted_variants <= set(stats)
-        and all(wanted_metrics <= set(stats[v]["metrics"]) for v in wanted_variants)
+        if wanted_variants <= set(stats) and all(has_all(stats[v]) for v in wanted_variants)
     }
     metric_objects = [metric for metric, _ in metrics]
     missing = [(day, end) for day, end in days if day not in complete]

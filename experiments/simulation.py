@@ -167,6 +167,13 @@ def check_plan(plan: SimulationPlan, metrics: list[Metric]) -> None:
                 f"(0.1 is +10%, -0.5 is -50%); got {lift}."
             )
     kinds = {metric.key: Metric.Kind(metric.kind) for metric in metrics}
+    for key in sorted({*plan.effects, *plan.baselines}):
+        if kinds.get(key) == Metric.Kind.RATIO:
+            raise ValueError(
+                f"{key} is a ratio metric: the simulator draws events per unit, not ratios. Give "
+                "the effect and baseline of a conversion, count or sum metric on its events, or "
+                "send people through the site (--through-site)."
+            )
     for key, baseline in sorted(plan.baselines.items()):
         kind = kinds[key]
         if not (math.isfinite(baseline) and 0 <= baseline <= MAX_BASELINE[kind]):

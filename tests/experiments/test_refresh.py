@@ -14,6 +14,7 @@ from experiments.simulation import SimulationPlan, clear_simulated, simulate
 from experiments.stats import SufficientStats, compare
 from tests.experiments.factories import ExperimentFactory, MetricFactory
 from tests.experiments.traffic import add_units
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +148,43 @@ def test_days_stored_before_a_metric_was_added_are_computed_again(experiment, tr
         services.refresh_results(experiment, now=NOON + timedelta(minutes=5))
     assert aggregates(queries) == 1 + 3
     assert DailyResult.objects.count() == 3
+
+
+def test_days_stored_before_cuped_was_turned_on_are_computed_again_with_its_sums(
+    experiment, traffic
+):
+    services.refresh_results(experiment, now=NOON)
+    experiment.cuped = True
+    experiment.save()
+    with CaptureQueriesContext(connection) as queries:
+        snapshot = services.refresh_results(experiment, now=NOON + timedelta(minutes=5))
+    assert aggregates(queries) == 1 + 3
+    day = DailyResult.objects.get(day=TODAY - timedelta(days=1))
+    assert (
+        str(experiment.primary_metric_id)
+        in day.stats[str(experiment.variants.first().pk)]["covariates"]
+    )
+    results = ExperimentResults.from_json(snapshot.results)
+    days = [(row.day, stats_from_json(row.stats)) for row in DailyResult.objects.all()]
+    points = lift_by_day(results, experiment.primary_metric_id, days, today=TODAY)
+    assert len(points) == 4  # every stored day is drawn, with its CUPED sums
+
+
+def test_changing_how_a_metric_is_counted_in_the_admin_forgets_the_stored_days(
+    experiment, traffic, client
+):
+    services.refresh_results(experiment, now=NOON)
+    assert DailyResult.objects.count() == 3
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    metric = experiment.primary_metric
+    fields = {f: getattr(metric, f) for f in ("name", "key", "event_name", "kind", "direction")}
+    fields.update(capping="none", cap_value="", description="")
+    url = f"/admin/experiments/metric/{metric.pk}/change/"
+
+    client.post(url, {**fields, "description": "Only the words changed."})
+    assert DailyResult.objects.count() == 3
+    client.post(url, {**fields, "event_name": "listing_published_v2"})
+    assert not DailyResult.objects.exists()
 
 
 def test_a_concluded_experiment_has_no_days_after_its_end(experiment, traffic):

@@ -253,3 +253,16 @@ def test_without_pre_exposure_nothing_comes_before_the_exposure_and_dimensions_a
 def test_pre_exposure_is_refused_through_the_site(experiment):
     with pytest.raises(CommandError, match="fast path only"):
         simulate("--units", "10", "--pre-exposure", "--through-site")
+
+
+def test_a_ratio_metric_is_refused_with_a_clear_message(experiment):
+    per_view = MetricFactory(
+        key="per_view", event_name="message", kind="ratio", denominator_event="viewed"
+    )
+    experiment.secondary_metrics.add(per_view)
+    with pytest.raises(CommandError, match="per_view is a ratio metric"):
+        simulate("--units", "10", "--effect", "per_view=0.1")
+    with pytest.raises(CommandError, match="per_view is a ratio metric"):
+        simulate("--units", "10", "--baseline", "per_view=0.1")
+    simulate("--units", "10")  # its events are simply not drawn
+    assert Exposure.objects.count() == 10
