@@ -84,13 +84,14 @@ def trial(number: int, units: int, effect: float) -> dict[str, object]:
     read = {}
     for cuped in (False, True):
         experiment.cuped = cuped
-        arm = compute_results(experiment).primary.treatments[0]
-        read[cuped] = arm
-    plain, adjusted = read[False], read[True]
-    result = {
+        primary = compute_results(experiment).primary
+        assert primary is not None
+        read[cuped] = primary
+    plain, adjusted = read[False].treatments[0], read[True].treatments[0]
+    result: dict[str, object] = {
         "plain_significant": bool(plain.relative and plain.relative.significant),
         "cuped_significant": bool(adjusted.relative and adjusted.relative.significant),
-        "variance_reduction": compute_results(experiment).primary.variance_reduction,
+        "variance_reduction": read[True].variance_reduction,
     }
     forget_trials()
     return result
@@ -124,9 +125,9 @@ def main() -> int:
         return sum(1 for row in rows if row[key]) / len(rows)
 
     reductions = [
-        float(r["variance_reduction"])
+        r["variance_reduction"]
         for r in with_lift + without
-        if r["variance_reduction"] is not None
+        if isinstance(r["variance_reduction"], float)
     ]
     figures = {
         "simulated": True,
