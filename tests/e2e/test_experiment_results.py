@@ -92,3 +92,12 @@ def test_staff_refresh_and_read_the_results_of_an_experiment(
     expect(
         admin.get_by_role("heading", name="Cumulative lift of Contacted a seller by day")
     ).to_be_visible()
+
+    # How the results are read, and a breakdown by device with its warning.
+    expect(admin.get_by_role("heading", name="How these results are read")).to_be_visible()
+    expect(admin.get_by_text(re.compile(r"^Frequentist, fixed horizon"))).to_be_visible()
+    admin.get_by_role("link", name="device", exact=True).click()
+    expect(admin.get_by_text("Slices are ideas, not results.")).to_be_visible()
+    breakdown = admin.locator(".results-breakdown tbody tr")
+    expect(breakdown).to_have_count(4)  # desktop and mobile, control and treatment each
+    expect(breakdown.nth(0)).to_contain_text("desktop")
