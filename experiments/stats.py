@@ -81,10 +81,16 @@ so in ``Comparison.reason`` and leaves its numeric fields ``None``.
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
-from scipy import special
-from scipy import stats as distributions
+
+def _special() -> Any:
+    """scipy.special, imported on first use: a management command or a page that computes no
+    statistics starts without scipy and numpy (half a second)."""
+    from scipy import special
+
+    return special
+
 
 # An SRM p-value below this raises the alarm. It is far below the usual alpha because the check
 # runs on every snapshot of every experiment: a real mismatch (a redirect that drops units, a bot
@@ -630,7 +636,7 @@ def _test(
     )
 
     z = relative.estimate / relative.standard_error
-    better = float(special.ndtr(z if higher_is_better else -z))
+    better = float(_special().ndtr(z if higher_is_better else -z))
     risk = None
     if method == "bayesian":
         risk = _risk(relative.estimate, relative.standard_error, higher_is_better)
@@ -646,8 +652,8 @@ def _test(
 def _fixed_effect(estimate: float, variance: float, dof: float, alpha: float) -> Effect:
     standard_error = math.sqrt(variance)
     # special.stdtr and stdtrit are what scipy's t.sf and t.ppf compute, without their overhead.
-    p_value = float(2 * special.stdtr(dof, -abs(estimate / standard_error)))
-    half_width = float(special.stdtrit(dof, 1 - alpha / 2)) * standard_error
+    p_value = float(2 * _special().stdtr(dof, -abs(estimate / standard_error)))
+    half_width = float(_special().stdtrit(dof, 1 - alpha / 2)) * standard_error
     return Effect(
         estimate=estimate,
         standard_error=standard_error,
@@ -690,7 +696,7 @@ def _bayesian_effect(estimate: float, variance: float, alpha: float) -> Effect:
     """gbstats ``EffectBayesianABTest`` with an improper (flat) prior: the posterior of the effect
     is normal with the estimate as its mean and its sampling variance as its variance."""
     standard_error = math.sqrt(variance)
-    half_width = float(special.ndtri(1 - alpha / 2)) * standard_error
+    half_width = float(_special().ndtri(1 - alpha / 2)) * standard_error
     low, high = estimate - half_width, estimate + half_width
     return Effect(
         estimate=estimate,
@@ -708,8 +714,8 @@ def _risk(mean: float, standard_error: float, higher_is_better: bool) -> tuple[f
     lower is better (gbstats ``get_risk``, in closed form)."""
     z = mean / standard_error
     density = standard_error * math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
-    gain = mean * float(special.ndtr(z)) + density  # E[max(effect, 0)]
-    loss = -mean * float(special.ndtr(-z)) + density  # E[max(-effect, 0)]
+    gain = mean * float(_special().ndtr(z)) + density  # E[max(effect, 0)]
+    loss = -mean * float(_special().ndtr(-z)) + density  # E[max(-effect, 0)]
     return (gain, loss) if higher_is_better else (loss, gain)
 
 
@@ -786,7 +792,9 @@ def srm_p_value(counts: Sequence[int], weights: Sequence[float]) -> float:
         return 1.0
     total_weight = math.fsum(weights)
     expected = [total * weight / total_weight for weight in weights]
-    return float(distributions.chisquare(counts, f_exp=expected).pvalue)
+    statistic = math.fsum((count - e) ** 2 / e for count, e in zip(counts, expected, strict=True))
+    # scipy.stats.chisquare's p-value: the chi-square survival function at the statistic.
+    return float(_special().chdtrc(len(counts) - 1, statistic))
 
 
 def srm_alarm(counts: Sequence[int], weights: Sequence[float]) -> bool:
@@ -824,7 +832,7 @@ def required_sample_size(
         return None
     if difference == 0 or baseline_variance <= 0:
         return None
-    z = distributions.norm.ppf(1 - alpha / 2) + distributions.norm.ppf(power)
+    z = float(_special().ndtri(1 - alpha / 2) + _special().ndtri(power))
     variance_factor = 1 + (1 + mde_relative) ** 2
     return math.ceil(z**2 * baseline_variance * variance_factor / difference**2)
 
