@@ -14,7 +14,7 @@ class ListingAssistantInput(CatalogInput):
 
 
 class ListingAssistantOutput(CategorisedOutput):
-    title: Line = Field(description="A clear listing title, at most 80 characters.")
+    title: Line = Field(description="A clear listing title, as long as the rules above allow.")
     description: Paragraphs = Field(
         description="A tidy description in plain text built only from facts the seller gave."
     )
