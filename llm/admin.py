@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin, messages
@@ -25,6 +26,7 @@ from .admin_extensions import version_panels
 from .evaluation import admin as evaluation_admin  # noqa: F401  (registers its model admins)
 from .evaluation.models import EvalRun
 from .forms import DiffForm, MoveLabelForm, PointLabelForm
+from .health import WINDOWS, Health, health, version_health
 from .models import LLMCall, Prompt, PromptLabel, PromptLabelMove, PromptVersion
 from .services import move_label
 
@@ -127,6 +129,72 @@ def diff_lines(old: PromptVersion, new: PromptVersion) -> list[tuple[str, str]]:
     return lines
 
 
+COMPARED_LABELS = ("production", "candidate")
+
+
+@dataclass
+class HealthColumn:
+    """One version's production figures, as a column of the version page's health table."""
+
+    version: PromptVersion
+    heading: str
+    health: Health
+
+    @property
+    def calls_url(self) -> str:
+        url = reverse("admin:llm_llmcall_changelist")
+        return f"{url}?prompt_version__id__exact={self.version.pk}"
+
+    @property
+    def input_tokens_per_call(self) -> float | None:
+        return self.health.per_call(self.health.input_tokens)
+
+    @property
+    def output_tokens_per_call(self) -> float | None:
+        return self.health.per_call(self.health.output_tokens)
+
+    @property
+    def cost_per_call(self) -> float | None:
+        return self.health.per_call(self.health.cost)
+
+    @property
+    def calls_per_day(self) -> float | None:
+        return self.health.per_day(self.health.calls)
+
+    @property
+    def tokens_per_day(self) -> float | None:
+        return self.health.per_day(self.health.tokens)
+
+    @property
+    def cost_per_day(self) -> float | None:
+        return self.health.per_day(self.health.cost)
+
+
+def window_days(request: HttpRequest) -> int:
+    """The health window the page asks for (``?days=``), one of ``WINDOWS``."""
+    asked = request.GET.get("days", "")
+    return int(asked) if asked.isdigit() and int(asked) in WINDOWS else WINDOWS[0]
+
+
+def health_columns(version: PromptVersion, days: int) -> list[HealthColumn]:
+    """This version's figures, then those of the versions labelled production and candidate
+    (each once: a version that is this one, or both, is not repeated)."""
+    headings: dict[int, list[str]] = {version.pk: ["this version"]}
+    versions = {version.pk: version}
+    for label in (
+        PromptLabel.objects.filter(prompt_id=version.prompt_id, name__in=COMPARED_LABELS)
+        .select_related("version__prompt")
+        .order_by("name")
+    ):
+        headings.setdefault(label.version_id, []).append(label.name)
+        versions.setdefault(label.version_id, label.version)
+    columns = []
+    for pk, names in headings.items():
+        title = f"{versions[pk]} ({', '.join(names)})"
+        columns.append(HealthColumn(versions[pk], title, version_health(pk, days=days)))
+    return columns
+
+
 @admin.register(PromptVersion)
 class PromptVersionAdmin(admin.ModelAdmin):
     list_display = (
@@ -188,8 +256,12 @@ class PromptVersionAdmin(admin.ModelAdmin):
         it online (``llm.admin_extensions``)."""
         version = self.get_object(request, object_id)
         if version is not None and self.has_view_permission(request, version):
+            days = window_days(request)
             extra_context = {
                 **(extra_context or {}),
+                "health_days": days,
+                "health_windows": WINDOWS,
+                "health_columns": health_columns(version, days),
                 "eval_runs": EvalRun.objects.filter(prompt_version=version).latest_per_dataset(),
                 "version_panels": version_panels(request, version),
             }
@@ -412,8 +484,19 @@ class LLMCallAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None)
         if context is not None and "cl" in context:
-            # The totals of the current filter, in one aggregate query.
+            # The totals of the current filter, in one aggregate query, and its health: error
+            # kinds and latency percentiles, computed by the database.
             context["totals"] = context["cl"].queryset.totals()
+            figures = health(context["cl"].queryset, with_days=False)
+            context["health"] = figures
+            context["health_per_call"] = {
+                "tokens": figures.per_call(figures.tokens),
+                "cost": figures.per_call(figures.cost),
+            }
+            context["health_per_day"] = {
+                "calls": figures.per_day(figures.calls),
+                "cost": figures.per_day(figures.cost),
+            }
         return response
 
     @admin.display(description="latency", ordering="latency_ms")
