@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,8 +27,9 @@ from .admin_extensions import version_panels
 from .evaluation import admin as evaluation_admin  # noqa: F401  (registers its model admins)
 from .evaluation.models import EvalRun
 from .forms import DiffForm, MoveLabelForm, PointLabelForm
-from .health import WINDOWS, Health, health, version_health
-from .models import LLMCall, Prompt, PromptLabel, PromptLabelMove, PromptVersion
+from .health import WINDOWS, Health, health, version_health, window
+from .models import LLMCall, Prompt, PromptLabel, PromptLabelMove, PromptVersion, Score
+from .scores import scales
 from .services import move_label
 
 
@@ -145,6 +147,12 @@ class HealthColumn:
         url = reverse("admin:llm_llmcall_changelist")
         return f"{url}?prompt_version__id__exact={self.version.pk}"
 
+    scores: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def worst_calls_url(self, name: str) -> str:
+        """The call log of this version, its calls with score ``name`` lowest first."""
+        return f"{self.calls_url}&score={name}"
+
     @property
     def input_tokens_per_call(self) -> float | None:
         return self.health.per_call(self.health.input_tokens)
@@ -188,11 +196,27 @@ def health_columns(version: PromptVersion, days: int) -> list[HealthColumn]:
     ):
         headings.setdefault(label.version_id, []).append(label.name)
         versions.setdefault(label.version_id, label.version)
+    since, until = window(days)
     columns = []
     for pk, names in headings.items():
         title = f"{versions[pk]} ({', '.join(names)})"
-        columns.append(HealthColumn(versions[pk], title, version_health(pk, days=days)))
+        scores = Score.objects.filter(
+            call__prompt_version_id=pk, call__created_at__gte=since, call__created_at__lt=until
+        ).aggregates()
+        columns.append(
+            HealthColumn(versions[pk], title, version_health(pk, days=days), scores=scores)
+        )
     return columns
+
+
+def score_rows(columns: list[HealthColumn]) -> list[tuple[str, list[tuple[Any, str]]]]:
+    """(score name, [(each column's aggregate or None, its worst calls' URL)]) for every score
+    any column has."""
+    names = sorted({name for column in columns for name in column.scores})
+    return [
+        (name, [(column.scores.get(name), column.worst_calls_url(name)) for column in columns])
+        for name in names
+    ]
 
 
 @admin.register(PromptVersion)
@@ -257,11 +281,13 @@ class PromptVersionAdmin(admin.ModelAdmin):
         version = self.get_object(request, object_id)
         if version is not None and self.has_view_permission(request, version):
             days = window_days(request)
+            columns = health_columns(version, days)
             extra_context = {
                 **(extra_context or {}),
                 "health_days": days,
                 "health_windows": WINDOWS,
-                "health_columns": health_columns(version, days),
+                "health_columns": columns,
+                "score_rows": score_rows(columns),
                 "eval_runs": EvalRun.objects.filter(prompt_version=version).latest_per_dataset(),
                 "version_panels": version_panels(request, version),
             }
@@ -417,6 +443,62 @@ class PromptLabelAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/llm/promptlabel/move.html", context)
 
 
+class ScoreFilter(admin.SimpleListFilter):
+    """Calls with a given score, the lowest first: where to look for what went wrong."""
+
+    title = "score (lowest first)"
+    parameter_name = "score"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(name, name) for name in sorted(scales())]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[LLMCall]) -> QuerySet[LLMCall]:
+        if not self.value():
+            return queryset
+        # LLMCallAdmin.get_queryset annotates each call's lowest score of that name.
+        return queryset.filter(Q(score_value__isnull=False))
+
+
+class ScoreInline(ReadOnlyInline):
+    model = Score
+    fields = ("name", "value", "source", "comment", "created_by", "created_at")
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    """Scores are read on their call's page; staff add one here ("Add a score" on a call),
+    checked against its declared range."""
+
+    list_display = ("created_at", "call", "name", "value", "source", "created_by")
+    list_filter = ("name", "source")
+    list_select_related = ("call__prompt_version__prompt", "created_by")
+    raw_id_fields = ("call",)
+    fields = ("call", "name", "value", "comment")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a score is what was said then; say it again with a new one
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "name":
+            choices = [(name, f"{name} ({scale.minimum:g} to {scale.maximum:g})")
+                       for name, scale in sorted(scales().items())]  # fmt: skip
+            return forms.ChoiceField(choices=choices, label="Score")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Score, form: Any, change: bool) -> None:
+        obj.source = Score.Source.PERSON
+        obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+    def response_add(
+        self, request: HttpRequest, obj: Score, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        self.message_user(request, f"Added {obj}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:llm_llmcall_change", args=[obj.call_id]))
+
+
 @admin.register(LLMCall)
 class LLMCallAdmin(admin.ModelAdmin):
     list_display = (
@@ -438,8 +520,10 @@ class LLMCallAdmin(admin.ModelAdmin):
         "provider",
         "cached",
         "purpose",
+        ScoreFilter,
     )
     list_select_related = ("prompt_version__prompt",)
+    inlines = [ScoreInline]
     search_fields = ("error", "response_id", "cache_key", "input_hash")
     date_hierarchy = "created_at"
     show_full_result_count = False
@@ -458,6 +542,7 @@ class LLMCallAdmin(admin.ModelAdmin):
         "output_tokens",
         "cost",
         "latency_ms",
+        "add_score_link",
         "response_id",
         "pretty_messages",
         "raw_output",
@@ -477,6 +562,36 @@ class LLMCallAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        shown = super().get_list_display(request)
+        return (*shown, "score_value_shown") if request.GET.get("score") else shown
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LLMCall]:
+        """With ``?score=NAME`` (``ScoreFilter``): each call's lowest score of that name, the
+        worst first. The annotation comes before the ordering that reads it."""
+        queryset = self.model._default_manager.get_queryset()
+        name = request.GET.get("score")
+        if name in scales():
+            queryset = queryset.annotate(
+                score_value=Min("scores__value", filter=Q(scores__name=name))
+            )
+        return queryset.order_by(*(self.get_ordering(request) or ()))
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        if request.GET.get("score") in scales():
+            return ("score_value", "-created_at")
+        return super().get_ordering(request)
+
+    @admin.display(description="score")
+    def score_value_shown(self, obj: LLMCall) -> str:
+        value = getattr(obj, "score_value", None)
+        return "-" if value is None else f"{value:g}"
+
+    @admin.display(description="scores")
+    def add_score_link(self, obj: LLMCall) -> str:
+        url = reverse("admin:llm_score_add") + f"?call={obj.pk}"
+        return format_html('<a class="button" href="{}">Add a score</a>', url)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -41,6 +41,7 @@ from pydantic import BaseModel
 
 from .evaluation.figures import Figure
 from .schemas import BaseInput
+from .scores import Scale
 
 PROMPT_FILE = "prompt.toml"
 DATASET_FILE = "dataset.jsonl"
@@ -104,6 +105,9 @@ class Feature:
     judge_input: Callable[[Mapping[str, Any], BaseModel], dict[str, Any]] | None = None
     # The experiments feature (experiments.api.variant_for) that serves this prompt's versions.
     experiment: str = ""
+    # The scores its calls may get, each with its range (llm.scores): people's reactions, a
+    # judge's grades.
+    scores: tuple[Scale, ...] = ()
 
     @property
     def prompt_file(self) -> Path:

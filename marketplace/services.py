@@ -18,9 +18,11 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+import llm
 from accounts.models import User
 
 from .ai import Suggestion
+from .ai_features.listing_assistant import PUBLISHED
 from .enrichment import queue_enrichment
 from .images import ProcessedImage
 from .models import AssistantSuggestion, Favourite, Listing, ListingImage, Message, Thread
@@ -296,9 +298,22 @@ def accept_suggestion_fields(suggestion: AssistantSuggestion, fields: list[str])
 
 
 def link_suggestion(listing: Listing, suggestion_id: str | None) -> None:
-    """Tie the seller's latest assistant suggestion to the listing it helped write."""
+    """Tie the seller's latest assistant suggestion to the listing it helped write; when the
+    listing goes live with it, that is a score on the suggestion's call."""
     # isdigit() alone also passes "²" and "１２", which int() refuses.
-    if suggestion_id and suggestion_id.isascii() and suggestion_id.isdigit():
+    if not (suggestion_id and suggestion_id.isascii() and suggestion_id.isdigit()):
+        return
+    suggestion = (
         AssistantSuggestion.objects.filter(
             pk=int(suggestion_id), user=listing.seller, listing__isnull=True
-        ).update(listing=listing)
+        )
+        .only("pk", "llm_call_id")
+        .first()
+    )
+    if suggestion is None:
+        return
+    linked = AssistantSuggestion.objects.filter(pk=suggestion.pk, listing__isnull=True).update(
+        listing=listing
+    )
+    if linked and listing.status == Listing.Status.ACTIVE and suggestion.llm_call_id:
+        llm.record_score(suggestion.llm_call_id, PUBLISHED.name, 1, source="rule")

@@ -29,6 +29,16 @@ def judge_input(case_input: Mapping[str, Any], answer: BaseModel) -> dict[str, A
     return {"text": case_input["text"], "title": answer.title, "description": answer.description}
 
 
+# The seller's reactions to a suggestion, recorded as scores on its call (marketplace/views/
+# assistant.py, services.link_suggestion).
+FIELDS_USED = llm.Scale(
+    "fields_used", 0, 6, "Parts of the suggestion the seller used in one click (of six)."
+)
+DISMISSED = llm.Scale("dismissed", 0, 1, "The seller dismissed the suggestion.")
+PUBLISHED = llm.Scale(
+    "published_with_suggestion", 0, 1, "A listing written with the suggestion went live."
+)
+
 FEATURE = llm.register(
     llm.Feature(
         name="listing_assistant",
@@ -49,5 +59,6 @@ FEATURE = llm.register(
         judge="description_judge",
         judge_input=judge_input,
         experiment="listing_prompt_version",
+        scores=(FIELDS_USED, DISMISSED, PUBLISHED),
     )
 )
