@@ -23,9 +23,11 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
+from . import features
 from .admin_extensions import version_panels
 from .evaluation import admin as evaluation_admin  # noqa: F401  (registers its model admins)
 from .evaluation.models import EvalRun
+from .evaluation.services import EvaluationError, add_calls_to_dataset, expected_from_call
 from .forms import DiffForm, MoveLabelForm, PointLabelForm
 from .health import WINDOWS, Health, health, version_health, window
 from .models import LLMCall, Prompt, PromptLabel, PromptLabelMove, PromptVersion, Score
@@ -499,6 +501,46 @@ class ScoreAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:llm_llmcall_change", args=[obj.call_id]))
 
 
+class AddToDatasetForm(forms.Form):
+    """The dataset and, per call, the expected answer (its answer, or a person's correction)."""
+
+    dataset = forms.SlugField(
+        max_length=80,
+        help_text="A dataset of this prompt (its name: the feature's, or NAME_holdout); a new "
+        "name starts a dataset.",
+    )
+
+    def __init__(self, *args: Any, calls: list[LLMCall], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calls = calls
+        for call in calls:
+            try:
+                initial = expected_from_call(call)
+            except EvaluationError:
+                initial = None
+            self.fields[f"expected_{call.pk}"] = forms.JSONField(
+                label=f"call #{call.pk}",
+                initial=initial,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+            )
+
+    def rows(self) -> list[tuple[LLMCall, str, Any]]:
+        """(call, its input as JSON, its expected answer's field)."""
+        return [
+            (call, json.dumps(call.input, ensure_ascii=False, indent=1)[:2000],
+             self[f"expected_{call.pk}"])
+            for call in self.calls
+        ]  # fmt: skip
+
+    def expected(self) -> dict[int, Any]:
+        return {
+            call.pk: value
+            for call in self.calls
+            if (value := self.cleaned_data.get(f"expected_{call.pk}")) is not None
+        }
+
+
 @admin.register(LLMCall)
 class LLMCallAdmin(admin.ModelAdmin):
     list_display = (
@@ -524,6 +566,7 @@ class LLMCallAdmin(admin.ModelAdmin):
     )
     list_select_related = ("prompt_version__prompt",)
     inlines = [ScoreInline]
+    actions = ["add_to_dataset"]
     search_fields = ("error", "response_id", "cache_key", "input_hash")
     date_hierarchy = "created_at"
     show_full_result_count = False
@@ -562,6 +605,68 @@ class LLMCallAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.action(description="Add to an evaluation dataset (a new version)")
+    def add_to_dataset(
+        self, request: HttpRequest, queryset: QuerySet[LLMCall]
+    ) -> HttpResponse | None:
+        if not request.user.has_perm("llm.add_evalcase"):
+            raise PermissionDenied
+        calls = list(queryset.select_related("prompt_version__prompt").order_by("pk")[:101])
+        if len(calls) > 100:
+            self.message_user(request, "Select at most 100 calls at a time.", messages.WARNING)
+            return None
+        prompts = sorted({call.prompt_version.prompt.name for call in calls})
+        if len(prompts) != 1:
+            self.message_user(
+                request,
+                f"Select calls of one prompt: a dataset is for one ({', '.join(prompts)}).",
+                messages.ERROR,
+            )
+            return None
+        feature = features.find(prompts[0])
+        if feature is None or not feature.has_dataset_schema:
+            self.message_user(
+                request,
+                f"{prompts[0]} has no dataset schema (no expectation= in its registration and "
+                "no dataset file): its calls cannot become evaluation cases.",
+                messages.ERROR,
+            )
+            return None
+        form = AddToDatasetForm(
+            request.POST if "apply" in request.POST else None,
+            calls=calls,
+            initial={"dataset": prompts[0]},
+        )
+        if form.is_valid():
+            try:
+                added = add_calls_to_dataset(
+                    calls, form.cleaned_data["dataset"], expected=form.expected()
+                )
+            except (EvaluationError, ValueError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                skipped = "".join(f" Skipped call #{pk}: {why}." for pk, why in added.skipped)
+                self.message_user(
+                    request,
+                    f"Added {added.added} case{'s' if added.added != 1 else ''} to "
+                    f"{added.dataset}.{skipped} Write it to its file with: manage.py "
+                    f"dump_eval_dataset {added.dataset.name} PATH",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:llm_evaldataset_change", args=[added.dataset.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Add {len(calls)} call{'s' if len(calls) != 1 else ''} of {prompts[0]} "
+            "to an evaluation dataset",
+            "form": form,
+            "rows": form.rows(),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/llm/llmcall/add_to_dataset.html", context)
 
     def get_list_display(self, request: HttpRequest) -> Any:
         shown = super().get_list_display(request)

@@ -29,6 +29,15 @@ def judge_input(case_input: Mapping[str, Any], answer: BaseModel) -> dict[str, A
     return {"text": case_input["text"], "title": answer.title, "description": answer.description}
 
 
+def expected_from_answer(answer: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's expectation from an answer (a production call made a case): what is scored."""
+    return {
+        "category": answer.get("category"),
+        "attributes": {item["key"]: item["value"] for item in answer.get("attributes") or []},
+        "condition": answer.get("condition"),
+    }
+
+
 # The seller's reactions to a suggestion, recorded as scores on its call (marketplace/views/
 # assistant.py, services.link_suggestion).
 FIELDS_USED = llm.Scale(
@@ -58,6 +67,7 @@ FEATURE = llm.register(
         gate=llm.Gate(min_accuracy=0.70, min_pass_rate=0.63),
         judge="description_judge",
         judge_input=judge_input,
+        expected_from_answer=expected_from_answer,
         experiment="listing_prompt_version",
         scores=(FIELDS_USED, DISMISSED, PUBLISHED),
     )
