@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .runner import LLMResult, run
     from .scores import Scale, ScoreError
     from .services import move_label, record_score, sync_prompts
+    from .tracing import trace
 
 _LAZY = {
     "Feature": "llm.features",
@@ -50,6 +51,7 @@ _LAZY = {
     "resolve_prompt": "llm.registry",
     "move_label": "llm.services",
     "record_score": "llm.services",
+    "trace": "llm.tracing",
     "Scale": "llm.scores",
     "ScoreError": "llm.scores",
     "sync_prompts": "llm.services",
@@ -77,6 +79,7 @@ __all__ = [
     "resolve_prompt",
     "run",
     "sync_prompts",
+    "trace",
 ]
 
 

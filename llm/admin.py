@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -134,6 +134,7 @@ def diff_lines(old: PromptVersion, new: PromptVersion) -> list[tuple[str, str]]:
 
 
 COMPARED_LABELS = ("production", "candidate")
+MAX_TRACE_STEPS = 200
 
 
 @dataclass
@@ -578,6 +579,7 @@ class LLMCallAdmin(admin.ModelAdmin):
         "endpoint",
         "purpose",
         "target_link",
+        "trace_steps",
         "status",
         "error",
         "cached",
@@ -722,6 +724,55 @@ class LLMCallAdmin(admin.ModelAdmin):
     @admin.display(description="latency", ordering="latency_ms")
     def latency(self, obj: LLMCall) -> str:
         return f"{obj.latency_ms:,.1f} ms"
+
+    @admin.display(description="trace")
+    def trace_steps(self, obj: LLMCall) -> str:
+        """The steps of the work this call was part of, in order, with their total time and
+        cost: one job's calls seen together."""
+        if obj.trace_id is None:
+            return "-"
+        steps = list(
+            LLMCall.objects.filter(trace_id=obj.trace_id)
+            .select_related("prompt_version__prompt")
+            .order_by("created_at", "id")[:MAX_TRACE_STEPS]
+        )
+        totals = LLMCall.objects.filter(trace_id=obj.trace_id).aggregate(
+            calls=Count("id"), latency=Sum("latency_ms"), cost=Sum("cost"),
+            first=Min("created_at"), last=Max("created_at"),
+        )  # fmt: skip
+        span = (totals["last"] - totals["first"]).total_seconds() if steps else 0
+        url = reverse("admin:llm_llmcall_changelist") + f"?trace_id={obj.trace_id}"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td><a href='{}'>#{}</a></td><td>{}</td><td>{}</td><td>{}</td>"
+            "<td class='num'>{} ms</td><td class='num'>{}</td></tr>",
+            (
+                (
+                    "→" if step.pk == obj.pk else "",
+                    reverse("admin:llm_llmcall_change", args=[step.pk]),
+                    step.pk,
+                    step.prompt_version,
+                    f"step of #{step.parent_id}" if step.parent_id else "",
+                    step.status,
+                    f"{step.latency_ms:,.1f}",
+                    "-" if step.cost is None else f"${step.cost:.6f}",
+                )
+                for step in steps
+            ),
+        )
+        cost = "-" if totals["cost"] is None else f"${totals['cost']:.6f}"
+        return format_html(
+            "<p><strong>{}</strong>: <a href='{}'>{} call{}</a>, {} ms of model time over {} s, "
+            "cost {}</p><table>{}</table>",
+            obj.trace_name or obj.trace_id,
+            url,
+            totals["calls"],
+            "s" if totals["calls"] != 1 else "",
+            f"{totals['latency'] or 0:,.1f}",
+            f"{span:,.1f}",
+            cost,
+            rows,
+        )
 
     @admin.display(description="for")
     def target_link(self, obj: LLMCall) -> str:

@@ -185,6 +185,13 @@ class LLMCall(models.Model):
     )
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
+    # The piece of work it was a step of (llm.tracing): an enrichment job, an evaluation run;
+    # and the call it served, for a judge grading an answer.
+    trace_id = models.UUIDField(null=True, blank=True)
+    trace_name = models.CharField(max_length=80, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="steps"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = LLMCallQuerySet.as_manager()
@@ -198,6 +205,11 @@ class LLMCall(models.Model):
             models.Index(fields=["status", "-created_at"], name="llmcall_status_created"),
             models.Index(fields=["provider", "-created_at"], name="llmcall_provider_created"),
             models.Index(fields=["content_type", "object_id"], name="llmcall_target"),
+            models.Index(
+                fields=["trace_id", "created_at"],
+                name="llmcall_trace",
+                condition=Q(trace_id__isnull=False),
+            ),
             # The persistent side of the answer cache: successful answers from a model.
             models.Index(
                 fields=["cache_key", "-created_at"],
