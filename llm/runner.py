@@ -28,7 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from pydantic import BaseModel, ValidationError
 
-from . import cache, features, tracing
+from . import cache, features, online_judging, tracing
 from .errors import LLMError, LLMInputError, LLMInvalidOutput, LLMRefusal
 from .models import LLMCall, PromptVersion
 from .providers import CompletionRequest, Provider, ProviderReply, get_provider
@@ -258,6 +258,7 @@ def record(prepared: PreparedCall, attempt: Attempt) -> LLMResult:
     )
     if prepared.backend.cacheable:
         cache.store(row["cache_key"], reply.content or "", parsed)
+    online_judging.maybe_queue(call)
     return LLMResult(output, call, prepared.version, prepared.backend.name, cached=False)
 
 
