@@ -134,25 +134,33 @@ def health(
     for the per-day figures; None: the span from the first call to the last (at least a day).
     ``with_days`` adds the calls, failures, tokens and cost of each day (one ``GROUP BY``)."""
     calls = calls.order_by()
+    postgres = connections[calls.db].vendor == "postgresql"
+    failures = [status for status in LLMCall.Status.values if status != LLMCall.Status.SUCCESS]
+    # One pass over the rows for everything but the days: a count per error kind, and on
+    # PostgreSQL the percentiles too.
     totals = calls.aggregate(
         calls=Count("id"),
-        cached=Count("id", filter=Q(cached=True)),
-        failed=Count("id", filter=~Q(status=LLMCall.Status.SUCCESS)),
+        # Names unlike the fields': an aggregate may not shadow a field another one filters on.
+        cache_hits=Count("id", filter=Q(cached=True)),
         tokens_in=Sum("input_tokens"),
         tokens_out=Sum("output_tokens"),
         cost_usd=Sum("cost"),
         unpriced=Count("id", filter=Q(cost__isnull=True)),
         first=Min("created_at"),
         last=Max("created_at"),
+        **{f"status_{status}": Count("id", filter=Q(status=status)) for status in failures},
+        **(_percentile_aggregates(Q(cached=False)) if postgres else {}),
     )
     if days is None:
         span = (totals["last"] - totals["first"]) if totals["calls"] else timedelta(0)
         days = max(span / timedelta(days=1), 1.0)
+    errors = {status: totals[f"status_{status}"] for status in failures}
     figures = Health(
         days=days,
         calls=totals["calls"],
-        cached=totals["cached"],
-        failed=totals["failed"],
+        cached=totals["cache_hits"],
+        failed=sum(errors.values()),
+        errors_by_kind={status: count for status, count in errors.items() if count},
         input_tokens=totals["tokens_in"] or 0,
         output_tokens=totals["tokens_out"] or 0,
         cost=totals["cost_usd"],
@@ -160,14 +168,12 @@ def health(
     )
     if not figures.calls:
         return figures
-    if figures.failed:
-        figures.errors_by_kind = dict(
-            calls.exclude(status=LLMCall.Status.SUCCESS)
-            .values_list("status")
-            .annotate(count=Count("id"))
-            .values_list("status", "count")
-        )
-    figures.latency = latency_percentiles(calls.filter(cached=False))
+    if postgres:
+        figures.latency = {
+            fraction: totals[f"p{index}"] for index, fraction in enumerate(PERCENTILES)
+        }
+    else:
+        figures.latency = latency_percentiles(calls.filter(cached=False))
     if with_days:
         figures.by_day = [
             Day(row["day"], row["calls"], row["failed"], row["tokens"] or 0, row["cost"])
@@ -190,16 +196,22 @@ def latency_percentiles(
     """The nearest-rank percentiles of the calls' latency, computed by the database."""
     calls = calls.order_by()
     if connections[calls.db].vendor == "postgresql":
-        row = calls.aggregate(
-            **{f"p{index}": PercentileDisc("latency_ms", fraction) for index, fraction in
-               enumerate(fractions)}
-        )  # fmt: skip
+        row = calls.aggregate(**_percentile_aggregates(None, fractions))
         return {fraction: row[f"p{index}"] for index, fraction in enumerate(fractions)}
     count = calls.count()
     if not count:
         return dict.fromkeys(fractions)
     ordered = calls.order_by("latency_ms").values_list("latency_ms", flat=True)
     return {fraction: ordered[max(math.ceil(fraction * count), 1) - 1] for fraction in fractions}
+
+
+def _percentile_aggregates(
+    condition: Q | None, fractions: tuple[float, ...] = PERCENTILES
+) -> dict[str, PercentileDisc]:
+    return {
+        f"p{index}": PercentileDisc("latency_ms", fraction, filter=condition)
+        for index, fraction in enumerate(fractions)
+    }
 
 
 def version_health(version_id: int, *, days: int, now: datetime | None = None) -> Health:
