@@ -527,12 +527,15 @@ class AddToDatasetForm(forms.Form):
             )
 
     def rows(self) -> list[tuple[LLMCall, str, Any]]:
-        """(call, its input as JSON, its expected answer's field)."""
-        return [
-            (call, json.dumps(call.input, ensure_ascii=False, indent=1)[:2000],
-             self[f"expected_{call.pk}"])
-            for call in self.calls
-        ]  # fmt: skip
+        """(call, its input as JSON without what a run adds, its expected answer's field)."""
+        rows = []
+        for call in self.calls:
+            feature = features.find(call.prompt_version.prompt.name)
+            added = feature.site_input_example.keys() if feature is not None else set()
+            shown = {key: value for key, value in call.input.items() if key not in added}
+            text = json.dumps(shown, ensure_ascii=False, indent=1)[:2000]
+            rows.append((call, text, self[f"expected_{call.pk}"]))
+        return rows
 
     def expected(self) -> dict[int, Any]:
         return {

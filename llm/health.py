@@ -3,8 +3,8 @@
 Every figure is computed by the database (aggregates, a ``GROUP BY`` and percentiles in SQL), so
 a version with a million calls costs a few queries and no rows in Python:
 
-- PostgreSQL: ``percentile_disc(p) WITHIN GROUP (ORDER BY latency_ms)``, in the same aggregate
-  query as the counts;
+- PostgreSQL: ``percentile_disc(ARRAY[.5, .95, .99]) WITHIN GROUP (ORDER BY latency_ms)``, one
+  sort for the three, in the same aggregate query as the counts and the error kinds;
 - SQLite (no ordered-set aggregates): per percentile, the one value at its rank,
   ``ORDER BY latency_ms LIMIT 1 OFFSET k - 1``.
 
@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connections
-from django.db.models import Aggregate, Count, F, FloatField, Max, Min, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, Field, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -35,18 +35,22 @@ WINDOWS = (7, 1, 30, 90)
 MAX_DAYS_LISTED = 90
 
 
-class PercentileDisc(Aggregate):
-    """PostgreSQL's nearest-rank percentile of an expression (an ordered-set aggregate)."""
+class PercentilesDisc(Aggregate):
+    """PostgreSQL's nearest-rank percentiles of an expression, all from one sort:
+    ``percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY …)``, an array."""
 
     function = "percentile_disc"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+    template = (
+        "%(function)s(ARRAY[%(fractions)s]::float8[]) WITHIN GROUP (ORDER BY %(expressions)s)"
+    )
+    output_field = Field()  # the driver's list of floats, as it is
 
-    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
-        if not 0 < fraction <= 1:
-            raise ValueError(f"a percentile is a fraction in (0, 1], not {fraction}")
-        # A literal of our own, never a person's input: it is formatted into the SQL.
-        super().__init__(expression, fraction=float(fraction), **extra)
+    def __init__(self, expression: Any, fractions: tuple[float, ...], **extra: Any) -> None:
+        if not all(0 < fraction <= 1 for fraction in fractions):
+            raise ValueError(f"a percentile is a fraction in (0, 1], not {fractions}")
+        # Literals of our own, never a person's input: they are formatted into the SQL.
+        listed = ", ".join(repr(float(fraction)) for fraction in fractions)
+        super().__init__(expression, fractions=listed, **extra)
 
 
 @dataclass
@@ -149,7 +153,11 @@ def health(
         first=Min("created_at"),
         last=Max("created_at"),
         **{f"status_{status}": Count("id", filter=Q(status=status)) for status in failures},
-        **(_percentile_aggregates(Q(cached=False)) if postgres else {}),
+        **(
+            {"percentiles": PercentilesDisc("latency_ms", PERCENTILES, filter=Q(cached=False))}
+            if postgres
+            else {}
+        ),
     )
     if days is None:
         span = (totals["last"] - totals["first"]) if totals["calls"] else timedelta(0)
@@ -169,9 +177,7 @@ def health(
     if not figures.calls:
         return figures
     if postgres:
-        figures.latency = {
-            fraction: totals[f"p{index}"] for index, fraction in enumerate(PERCENTILES)
-        }
+        figures.latency = dict(zip(PERCENTILES, totals["percentiles"] or [], strict=False))
     else:
         figures.latency = latency_percentiles(calls.filter(cached=False))
     if with_days:
@@ -196,22 +202,13 @@ def latency_percentiles(
     """The nearest-rank percentiles of the calls' latency, computed by the database."""
     calls = calls.order_by()
     if connections[calls.db].vendor == "postgresql":
-        row = calls.aggregate(**_percentile_aggregates(None, fractions))
-        return {fraction: row[f"p{index}"] for index, fraction in enumerate(fractions)}
+        found = calls.aggregate(found=PercentilesDisc("latency_ms", fractions))["found"]
+        return dict(zip(fractions, found or [None] * len(fractions), strict=True))
     count = calls.count()
     if not count:
         return dict.fromkeys(fractions)
     ordered = calls.order_by("latency_ms").values_list("latency_ms", flat=True)
     return {fraction: ordered[max(math.ceil(fraction * count), 1) - 1] for fraction in fractions}
-
-
-def _percentile_aggregates(
-    condition: Q | None, fractions: tuple[float, ...] = PERCENTILES
-) -> dict[str, PercentileDisc]:
-    return {
-        f"p{index}": PercentileDisc("latency_ms", fraction, filter=condition)
-        for index, fraction in enumerate(fractions)
-    }
 
 
 def version_health(version_id: int, *, days: int, now: datetime | None = None) -> Health:
