@@ -108,6 +108,9 @@ class Feature:
     # A case's expectation from one of its answers (the parsed output), when a call of it becomes
     # an evaluation case. None: the answer's fields that an expectation has, as they are.
     expected_from_answer: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    # What a person made of a call's answer, by the call's id, when the app knows (the listing a
+    # seller published with a suggestion): preferred to the answer itself. None: not known.
+    expected_from_call: Callable[[int], dict[str, Any] | None] | None = None
     # The scores its calls may get, each with its range (llm.scores): people's reactions, a
     # judge's grades.
     scores: tuple[Scale, ...] = ()

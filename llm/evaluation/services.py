@@ -484,9 +484,14 @@ class AddedCases:
 
 
 def expected_from_call(call: LLMCall) -> dict[str, Any] | None:
-    """What a case made of ``call`` expects by default: its answer, as the feature's
-    expectation reads it (None: the call has no answer to take)."""
+    """What a case made of ``call`` expects by default: what a person kept of its answer, when
+    the feature knows (``expected_from_call``), else its answer, as the feature's expectation
+    reads it (None: the call has no answer to take)."""
     feature = _feature_with_schema(call.prompt_version.prompt.name)
+    if feature.expected_from_call is not None:
+        kept = feature.expected_from_call(call.pk)
+        if kept is not None:
+            return kept
     if call.parsed_output is None:
         return None
     if feature.expected_from_answer is not None:

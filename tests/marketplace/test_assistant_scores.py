@@ -95,3 +95,35 @@ def test_a_listing_that_goes_live_with_the_suggestion_is_a_score(seller_client, 
 
     published = Score.objects.filter(name="published_with_suggestion", call=record.llm_call_id)
     assert published.exists() is scored
+
+
+def test_a_call_becomes_a_case_expecting_what_the_seller_published(seller_client):
+    from llm.evaluation.services import add_calls_to_dataset
+
+    suggest(seller_client)
+    record = AssistantSuggestion.objects.get()
+    data = {
+        "title": "iPhone 12 64GB",
+        "category": category("phones").pk,
+        "price": "300",
+        "currency": "EUR",
+        "condition": "fair",  # the seller's own judgement, not the suggestion's
+        "city": "Berlin",
+        "description": "Works fine.",
+        "attr_brand": "Apple",
+        "action": "publish",
+        "suggestion": str(record.pk),
+    }
+    seller_client.post(reverse("listing_create"), data)
+    record.refresh_from_db()
+
+    added = add_calls_to_dataset([record.llm_call], "assistant_from_sellers")
+
+    case = added.dataset.cases.get()
+    assert case.input == {"text": record.text}
+    assert case.expected == {
+        "category": "phones",
+        "attributes": {"brand": "Apple"},
+        "condition": "fair",
+        "note": f"as the seller published it (listing #{record.listing_id})",
+    }

@@ -38,6 +38,29 @@ def expected_from_answer(answer: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def expected_from_seller(call_id: int) -> dict[str, Any] | None:
+    """The answer as the seller accepted it: the listing they published with the suggestion
+    (category, attributes and condition as they went live), or None when none did."""
+    from ...models import AssistantSuggestion, Listing
+
+    suggestion = (
+        AssistantSuggestion.objects.filter(
+            llm_call_id=call_id, listing__status__in=[Listing.Status.ACTIVE, Listing.Status.SOLD]
+        )
+        .select_related("listing__category")
+        .first()
+    )
+    if suggestion is None or suggestion.listing is None:
+        return None
+    listing = suggestion.listing
+    return {
+        "category": listing.category.slug,
+        "attributes": dict(listing.attributes),
+        "condition": listing.condition or None,
+        "note": f"as the seller published it (listing #{listing.pk})",
+    }
+
+
 # The seller's reactions to a suggestion, recorded as scores on its call (marketplace/views/
 # assistant.py, services.link_suggestion).
 FIELDS_USED = llm.Scale(
@@ -68,6 +91,7 @@ FEATURE = llm.register(
         judge="description_judge",
         judge_input=judge_input,
         expected_from_answer=expected_from_answer,
+        expected_from_call=expected_from_seller,
         experiment="listing_prompt_version",
         scores=(FIELDS_USED, DISMISSED, PUBLISHED),
     )
