@@ -298,22 +298,21 @@ def accept_suggestion_fields(suggestion: AssistantSuggestion, fields: list[str])
 
 
 def link_suggestion(listing: Listing, suggestion_id: str | None) -> None:
-    """Tie the seller's latest assistant suggestion to the listing it helped write; when the
-    listing goes live with it, that is a score on the suggestion's call."""
+    """Tie the seller's latest assistant suggestion to the listing it helped write."""
     # isdigit() alone also passes "²" and "１２", which int() refuses.
-    if not (suggestion_id and suggestion_id.isascii() and suggestion_id.isdigit()):
-        return
-    suggestion = (
+    if suggestion_id and suggestion_id.isascii() and suggestion_id.isdigit():
         AssistantSuggestion.objects.filter(
             pk=int(suggestion_id), user=listing.seller, listing__isnull=True
-        )
-        .only("pk", "llm_call_id")
+        ).update(listing=listing)
+
+
+def score_published_suggestion(listing: Listing) -> None:
+    """A listing went live for the first time: if a suggestion helped write it, that is a
+    score on the suggestion's call (whether it was posted live or published later)."""
+    call_id = (
+        AssistantSuggestion.objects.filter(listing=listing, llm_call__isnull=False)
+        .values_list("llm_call_id", flat=True)
         .first()
     )
-    if suggestion is None:
-        return
-    linked = AssistantSuggestion.objects.filter(pk=suggestion.pk, listing__isnull=True).update(
-        listing=listing
-    )
-    if linked and listing.status == Listing.Status.ACTIVE and suggestion.llm_call_id:
-        llm.record_score(suggestion.llm_call_id, PUBLISHED.name, 1, source="rule")
+    if call_id is not None:
+        llm.record_score(call_id, PUBLISHED.name, 1, source="rule")

@@ -127,3 +127,29 @@ def test_a_call_becomes_a_case_expecting_what_the_seller_published(seller_client
         "condition": "fair",
         "note": f"as the seller published it (listing #{record.listing_id})",
     }
+
+
+def test_a_draft_written_with_the_suggestion_scores_when_it_is_published_once(seller_client):
+    suggest(seller_client)
+    record = AssistantSuggestion.objects.get()
+    data = {
+        "title": "iPhone 12 64GB",
+        "category": category("phones").pk,
+        "price": "300",
+        "currency": "EUR",
+        "condition": "good",
+        "city": "Berlin",
+        "description": "Works fine.",
+        "action": "draft",
+        "suggestion": str(record.pk),
+    }
+    seller_client.post(reverse("listing_create"), data)
+    record.refresh_from_db()
+    edit = reverse("listing_edit", args=[record.listing_id])
+
+    seller_client.post(edit, {**data, "action": "publish"})
+    seller_client.post(edit, {**data, "action": "draft"})
+    seller_client.post(edit, {**data, "action": "publish"})
+
+    published = Score.objects.filter(name="published_with_suggestion", call=record.llm_call_id)
+    assert published.count() == 1
