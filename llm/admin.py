@@ -166,7 +166,7 @@ class HealthColumn:
 
     @property
     def cost_per_call(self) -> float | None:
-        return self.health.per_call(self.health.cost)
+        return self.health.cost_per_call
 
     @property
     def calls_per_day(self) -> float | None:
@@ -716,7 +716,7 @@ class LLMCallAdmin(admin.ModelAdmin):
             context["health"] = figures
             context["health_per_call"] = {
                 "tokens": figures.per_call(figures.tokens),
-                "cost": figures.per_call(figures.cost),
+                "cost": figures.cost_per_call,
             }
             context["health_per_day"] = {
                 "calls": figures.per_day(figures.calls),

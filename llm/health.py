@@ -105,6 +105,12 @@ class Health:
     def per_call(self, total: int | Decimal | None) -> float | None:
         return float(total) / self.calls if self.calls and total is not None else None
 
+    @property
+    def cost_per_call(self) -> float | None:
+        """Over the calls whose cost is known: an unpriced model's calls are not free."""
+        priced = self.calls - self.unpriced
+        return float(self.cost) / priced if priced and self.cost is not None else None
+
     def per_day(self, total: int | Decimal | None) -> float | None:
         return float(total) / self.days if self.days and total is not None else None
 

@@ -119,3 +119,13 @@ def test_the_call_log_shows_the_health_of_its_filter(admin_client, version):
     assert 'id="llm-health"' in response.text
     assert "10.0 / 30.0 / 30.0 ms" in response.text
     assert "rate_limited 0.500" in response.text
+
+
+def test_the_cost_per_call_is_over_the_calls_whose_cost_is_known(version):
+    make_call(version, cost=Decimal("0.0003"))
+    make_call(version, cost=None)  # a model without a price: unknown, not free
+
+    figures = version_health(version.pk, days=7)
+
+    assert figures.cost_per_call == pytest.approx(0.0003)
+    assert figures.unpriced == 1
