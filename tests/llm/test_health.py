@@ -105,6 +105,7 @@ def test_the_version_page_shows_its_health_beside_production_and_candidate(admin
     assert "480.0 ms" in html
     assert "120.0 ms" in html
     assert "timeout 1.000 (1)" in html
+    assert 'id="health-days"' in html  # this version's calls day by day
 
 
 def test_the_call_log_shows_the_health_of_its_filter(admin_client, version):
