@@ -1,6 +1,7 @@
-"""How fast the LLM layer's hot paths are: the answer cache and the offline model.
+"""How fast the LLM layer's hot paths are: the answer cache and the offline model; and how long
+the call log's health and score aggregates take over a million calls.
 
-    python benchmarks/bench_llm.py [--calls 5000] [--listings 1000]
+    python benchmarks/bench_llm.py [--calls 5000] [--listings 1000] [--log-calls 1000000]
 
 Target: a cache lookup (hit) and an offline answer for each prompt each take well under a
 millisecond on average. Both are measured against baselines taken in the same run, on the same
@@ -14,6 +15,15 @@ Postgres when ``DATABASE_URL`` points at it), seeded with ``--listings`` active 
 offline model's classifier to learn from, and an OpenAI-compatible fake server on 127.0.0.1 to
 put real answers in the cache. Figures go to stdout and to benchmarks/results/ as JSON. Exits 1
 when a target is missed.
+
+With ``--log-calls N`` (PostgreSQL only; 0 skips it) the call log is then filled with N calls in
+one ``INSERT … SELECT generate_series`` (three prompt versions, 30 days, 20% cache hits, 3%
+failures of three kinds, a skewed latency) and a score on every third call of the main version,
+and it times, median of ``--log-runs``: a version's health over 30 and 7 days
+(``llm.health.version_health``: counts, errors by kind, p50/p95/p99, per day), the health of the
+whole log (the call log page's figures), the version's score aggregates, and the worst-scored
+calls page's query; with the peak of Python allocations (tracemalloc) and the growth of the
+resident set while each runs, which must not grow with N (target: under ``MEMORY_TARGET_KIB``).
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import platform
 import statistics
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -35,9 +46,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 import django  # noqa: E402
+from support import git_commit  # noqa: E402
 
 django.setup()
 
@@ -54,6 +67,7 @@ from llm.models import LLMCall  # noqa: E402
 from marketplace.ai_features.offline import forget_corpus  # noqa: E402
 
 TARGET_US = 1000.0
+MEMORY_TARGET_KIB = 5 * 1024  # the aggregates' Python allocations: bounded, whatever the size
 OFFLINE_PROMPTS = ("listing_assistant", "listing_enrichment", "search_query")
 created_cache_keys: list[str] = []
 
@@ -311,6 +325,156 @@ def run_benchmarks(calls: int) -> list[dict[str, Any]]:
     return results
 
 
+def fill_call_log(count: int) -> dict[str, int]:
+    """``count`` calls in one INSERT … SELECT (no model instances), a score on every third call
+    of the main version, then VACUUM ANALYZE. Returns the versions' ids by role."""
+    from llm.models import PromptVersion
+
+    versions = {
+        role: PromptVersion.objects.get(prompt__name=name, number=1).pk
+        for role, name in (
+            ("main", "listing_assistant"),
+            ("other", "search_query"),
+            ("third", "listing_enrichment"),
+        )
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO llm_llmcall (
+                prompt_version_id, provider, model, endpoint, purpose, input, input_hash,
+                cache_key, messages, raw_output, parsed_output, status, error, input_tokens,
+                output_tokens, cost, latency_ms, cached, response_id, context, trace_name,
+                created_at)
+            SELECT
+                CASE WHEN r.a < 0.7 THEN %(main)s WHEN r.a < 0.9 THEN %(other)s
+                     ELSE %(third)s END,
+                'openai', 'gpt-4o-mini', 'api.openai.com', 'bench', '{}'::jsonb,
+                md5(i::text), md5(i::text), '[]'::jsonb, '', NULL,
+                CASE WHEN r.b < 0.97 THEN 'success' WHEN r.b < 0.98 THEN 'timeout'
+                     WHEN r.b < 0.99 THEN 'rate_limited' ELSE 'invalid_output' END,
+                '',
+                CASE WHEN r.c < 0.2 THEN 0 ELSE 300 + (r.d * 900)::int END,
+                CASE WHEN r.c < 0.2 THEN 0 ELSE 40 + (r.d * 200)::int END,
+                CASE WHEN r.c < 0.2 THEN 0 ELSE 0.0001 + r.d * 0.0002 END,
+                CASE WHEN r.c < 0.2 THEN 0.05 + r.d ELSE 200 * exp(r.d * r.d * 4) END,
+                r.c < 0.2, '', '{}'::jsonb, '',
+                now() - (r.e * interval '30 days')
+            FROM generate_series(1, %(count)s) AS i,
+                 LATERAL (SELECT random() AS a, random() AS b, random() AS c, random() AS d,
+                                 random() AS e, i AS keep) AS r
+            """,
+            {**versions, "count": count},
+        )
+        cursor.execute(
+            """
+            INSERT INTO llm_score (call_id, name, value, source, comment, created_at)
+            SELECT id, CASE WHEN id %% 2 = 0 THEN 'rating' ELSE 'fields_used' END,
+                   CASE WHEN id %% 2 = 0 THEN 1 + (id * 7919) %% 5 ELSE (id * 104729) %% 7 END,
+                   'person', '', created_at
+            FROM llm_llmcall WHERE prompt_version_id = %(main)s AND id %% 3 = 0
+            """,
+            versions,
+        )
+        cursor.execute("VACUUM ANALYZE llm_llmcall")
+        cursor.execute("VACUUM ANALYZE llm_score")
+    return versions
+
+
+def measure_memory(action: Callable[[], Any]) -> dict[str, float]:
+    """Peak Python allocations (tracemalloc) and resident-set growth while ``action`` runs; the
+    high-water mark is reset first (Linux), so the growth is this action's."""
+    gc.collect()
+    rss_before = _status_kib("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")
+    tracemalloc.start()
+    try:
+        action()
+        peak = tracemalloc.get_traced_memory()[1] / 1024
+    finally:
+        tracemalloc.stop()
+    return {
+        "tracemalloc_peak_kib": peak,
+        "rss_growth_kib": max(0, _status_kib("VmHWM") - rss_before),
+    }
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def run_log_benchmarks(count: int, runs: int) -> list[dict[str, Any]]:
+    """The health and score aggregates over a call log of ``count`` calls (module docstring)."""
+    from llm.health import health, version_health
+    from llm.models import Score
+
+    started = time.perf_counter()
+    versions = fill_call_log(count)
+    filled = time.perf_counter() - started
+    main = versions["main"]
+    main_calls = LLMCall.objects.filter(prompt_version_id=main).count()
+    scores = Score.objects.count()
+    print(
+        f"\ncall log: {count:,} calls ({main_calls:,} of the main version), {scores:,} scores, "
+        f"written in {filled:.1f} s"
+    )
+
+    def worst_calls() -> list[int]:
+        from django.db.models import Min, Q
+
+        return list(
+            LLMCall.objects.filter(prompt_version_id=main)
+            .annotate(score_value=Min("scores__value", filter=Q(scores__name="rating")))
+            .filter(score_value__isnull=False)
+            .order_by("score_value", "-created_at")
+            .values_list("id", flat=True)[:100]
+        )
+
+    actions: list[tuple[str, Callable[[], Any]]] = [
+        ("version health, 30 days", lambda: version_health(main, days=30)),
+        ("version health, 7 days", lambda: version_health(main, days=7)),
+        ("whole call log health (no days)", lambda: health(LLMCall.objects.all(), with_days=False)),
+        (
+            "version score aggregates, 30 days",
+            lambda: Score.objects.filter(call__prompt_version_id=main).aggregates(),
+        ),
+        ("worst-scored calls, first 100", worst_calls),
+    ]
+    results = []
+    for name, action in actions:
+        action()  # warm the cache of the database
+        timings = []
+        for _ in range(runs):
+            begun = time.perf_counter()
+            action()
+            timings.append(time.perf_counter() - begun)
+        memory = measure_memory(action)
+        result = {
+            "name": name,
+            "kind": "log",
+            "log_calls": count,
+            "median_s": statistics.median(timings),
+            "max_s": max(timings),
+            **memory,
+        }
+        results.append(result)
+        print(
+            f"  {name:<40} median {result['median_s'] * 1000:>8.0f} ms  "
+            f"(max {result['max_s'] * 1000:.0f})  Python peak {memory['tracemalloc_peak_kib']:.0f}"
+            f" KiB, RSS +{memory['rss_growth_kib']:.0f} KiB"
+        )
+    figures = version_health(main, days=30)
+    print(
+        f"  the version over 30 days: {figures.calls:,} calls, error rate "
+        f"{figures.error_rate:.4f}, p50/p95/p99 {figures.p50:.0f}/{figures.p95:.0f}/"
+        f"{figures.p99:.0f} ms"
+    )
+    return results
+
+
 def _search_answer() -> dict[str, Any]:
     return {
         "keywords": ["iphone"],
@@ -327,6 +491,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--calls", type=int, default=5000, help="calls per measurement")
     parser.add_argument("--listings", type=int, default=1000, help="listings to learn from")
+    parser.add_argument(
+        "--log-calls", type=int, default=0, help="calls in the log for the aggregates (0: skip)"
+    )
+    parser.add_argument("--log-runs", type=int, default=5, help="timed runs of each aggregate")
+    parser.add_argument(
+        "--skip-hot-paths", action="store_true", help="only the call log's aggregates"
+    )
     args = parser.parse_args()
     for noisy in ("httpx2", "openai", "llm"):  # a line per request would drown the figures
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -334,6 +505,7 @@ def main() -> int:
     # Keys of our own, so that a shared Redis neither serves this throwaway database the site's
     # entries nor keeps ours (they are deleted at the end).
     django_cache.key_prefix = f"{django_cache.key_prefix}bench-llm"
+    log_results: list[dict[str, Any]] = []
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         seed_listings(args.listings)
@@ -341,17 +513,27 @@ def main() -> int:
             f"Bazaar LLM benchmark: {args.calls} calls per figure, {args.listings} listings, "
             f"{connection.vendor}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
         )
-        results = run_benchmarks(args.calls)
+        results = [] if args.skip_hot_paths else run_benchmarks(args.calls)
+        if args.log_calls and connection.vendor != "postgresql":
+            print("--log-calls needs PostgreSQL (DATABASE_URL): skipped")
+        elif args.log_calls:
+            log_results = run_log_benchmarks(args.log_calls, args.log_runs)
     finally:
         django_cache.delete_many(
             [f"llm:prompt:{name}:production" for name in OFFLINE_PROMPTS] + created_cache_keys
         )
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
+    missed_memory = [
+        result for result in log_results if result["tracemalloc_peak_kib"] >= MEMORY_TARGET_KIB
+    ]
+    for result in missed_memory:
+        print(f"MISSED: {result['name']} allocates {result['tracemalloc_peak_kib']:.0f} KiB")
     baselines = {result["name"]: result["mean_us"] for result in results}
-    query_us = baselines["one database query (a value by primary key)"]
-    call_us = baselines["bare function call"]
-    print("\nratios to the baselines (mean per call)")
+    query_us = baselines.get("one database query (a value by primary key)", 1.0)
+    call_us = baselines.get("bare function call", 1.0)
+    if results:
+        print("\nratios to the baselines (mean per call)")
     for result in results:
         result["vs_query"] = result["mean_us"] / query_us
         result["vs_function_call"] = result["mean_us"] / call_us
@@ -362,7 +544,7 @@ def main() -> int:
     missed = [r for r in results if r["kind"] == "target" and r["mean_us"] >= TARGET_US]
     for result in missed:
         print(f"MISSED: {result['name']} takes {result['mean_us']:.0f} µs (target < 1000 µs)")
-    if not missed:
+    if results and not missed:
         print(f"\nall targets met: every cache lookup and offline answer under {TARGET_US:.0f} µs")
 
     report = {
@@ -378,13 +560,17 @@ def main() -> int:
         "listings": args.listings,
         "target_us": TARGET_US,
         "results": results,
+        "log_calls": args.log_calls,
+        "memory_target_kib": MEMORY_TARGET_KIB,
+        "log_results": log_results,
+        "commit": git_commit(),
     }
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench_llm-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps(report, indent=2))
     print(f"written to {path.relative_to(ROOT)}")
-    return 1 if missed else 0
+    return 1 if missed or missed_memory else 0
 
 
 if __name__ == "__main__":

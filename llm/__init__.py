@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from .features import Feature, Gate, register
     from .registry import resolve_prompt
     from .runner import LLMResult, run
-    from .services import move_label, sync_prompts
+    from .scores import Scale, ScoreError
+    from .services import move_label, record_score, sync_prompts
+    from .tracing import trace
 
 _LAZY = {
     "Feature": "llm.features",
@@ -48,6 +50,10 @@ _LAZY = {
     "LLMResult": "llm.runner",
     "resolve_prompt": "llm.registry",
     "move_label": "llm.services",
+    "record_score": "llm.services",
+    "trace": "llm.tracing",
+    "Scale": "llm.scores",
+    "ScoreError": "llm.scores",
     "sync_prompts": "llm.services",
 }
 
@@ -65,11 +71,15 @@ __all__ = [
     "LLMServerError",
     "LLMTimeout",
     "PromptRefError",
+    "Scale",
+    "ScoreError",
     "move_label",
+    "record_score",
     "register",
     "resolve_prompt",
     "run",
     "sync_prompts",
+    "trace",
 ]
 
 

@@ -41,6 +41,7 @@ from pydantic import BaseModel
 
 from .evaluation.figures import Figure
 from .schemas import BaseInput
+from .scores import Scale
 
 PROMPT_FILE = "prompt.toml"
 DATASET_FILE = "dataset.jsonl"
@@ -104,6 +105,15 @@ class Feature:
     judge_input: Callable[[Mapping[str, Any], BaseModel], dict[str, Any]] | None = None
     # The experiments feature (experiments.api.variant_for) that serves this prompt's versions.
     experiment: str = ""
+    # A case's expectation from one of its answers (the parsed output), when a call of it becomes
+    # an evaluation case. None: the answer's fields that an expectation has, as they are.
+    expected_from_answer: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    # What a person made of a call's answer, by the call's id, when the app knows (the listing a
+    # seller published with a suggestion): preferred to the answer itself. None: not known.
+    expected_from_call: Callable[[int], dict[str, Any] | None] | None = None
+    # The scores its calls may get, each with its range (llm.scores): people's reactions, a
+    # judge's grades.
+    scores: tuple[Scale, ...] = ()
 
     @property
     def prompt_file(self) -> Path:
@@ -129,6 +139,12 @@ class Feature:
 
     def current_site_input(self) -> dict[str, Any]:
         return self.site_input() if self.site_input is not None else {}
+
+    @property
+    def has_dataset_schema(self) -> bool:
+        """Whether its calls can become evaluation cases: it says what a case expects
+        (``expectation=``) or has a dataset file whose cases the generic comparison reads."""
+        return self.expectation is not None or bool(self.datasets)
 
     def figure(self, key: str) -> Figure | None:
         return next((figure for figure in self.figures if figure.key == key), None)

@@ -5,9 +5,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 LABEL_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -184,6 +185,13 @@ class LLMCall(models.Model):
     )
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
+    # The piece of work it was a step of (llm.tracing): an enrichment job, an evaluation run;
+    # and the call it served, for a judge grading an answer.
+    trace_id = models.UUIDField(null=True, blank=True)
+    trace_name = models.CharField(max_length=80, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="steps"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = LLMCallQuerySet.as_manager()
@@ -197,6 +205,11 @@ class LLMCall(models.Model):
             models.Index(fields=["status", "-created_at"], name="llmcall_status_created"),
             models.Index(fields=["provider", "-created_at"], name="llmcall_provider_created"),
             models.Index(fields=["content_type", "object_id"], name="llmcall_target"),
+            models.Index(
+                fields=["trace_id", "created_at"],
+                name="llmcall_trace",
+                condition=Q(trace_id__isnull=False),
+            ),
             # The persistent side of the answer cache: successful answers from a model.
             models.Index(
                 fields=["cache_key", "-created_at"],
@@ -215,6 +228,59 @@ class LLMCall(models.Model):
     @property
     def total_tokens(self) -> int:
         return self.input_tokens + self.output_tokens
+
+
+class ScoreQuerySet(models.QuerySet["Score"]):
+    def aggregates(self) -> dict[str, dict[str, Any]]:
+        """Per score name: how many, mean, lowest and highest, in one ``GROUP BY``."""
+        rows = (
+            self.order_by()
+            .values("name")
+            .annotate(count=Count("id"), mean=Avg("value"), low=Min("value"), high=Max("value"))
+        )
+        return {row.pop("name"): row for row in rows}
+
+
+class Score(models.Model):
+    """What someone or something said about one call, as a number on a declared scale
+    (``llm.scores``): a seller's reaction, a judge's grade, a staff member's rating."""
+
+    class Source(models.TextChoices):
+        PERSON = "person", "Person"
+        JUDGE = "judge", "Judge"
+        RULE = "rule", "Rule"
+
+    call = models.ForeignKey(LLMCall, on_delete=models.CASCADE, related_name="scores")
+    name = models.SlugField(max_length=40)
+    value = models.FloatField()
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.PERSON)
+    comment = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["call", "name"], name="score_call_name"),
+            models.Index(fields=["name", "value"], name="score_name_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value:g} on call #{self.call_id}"
+
+    def clean(self) -> None:
+        from .scores import ScoreError, check_score
+
+        if self.value is None or not self.name:
+            return
+        try:
+            check_score(self.name, self.value)
+        except ScoreError as exc:
+            raise ValidationError({"value": str(exc)}) from None
 
 
 # The evaluation's tables live in their own module and belong to this app.

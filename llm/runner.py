@@ -28,7 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from pydantic import BaseModel, ValidationError
 
-from . import cache, features
+from . import cache, features, online_judging, tracing
 from .errors import LLMError, LLMInputError, LLMInvalidOutput, LLMRefusal
 from .models import LLMCall, PromptVersion
 from .providers import CompletionRequest, Provider, ProviderReply, get_provider
@@ -115,6 +115,14 @@ def _target_fields(target: models.Model | None) -> dict[str, Any]:
     return {"content_type": ContentType.objects.get_for_model(target), "object_id": target.pk}
 
 
+def _trace_fields() -> dict[str, Any]:
+    """The trace the call is a step of (``llm.tracing``), when one is open."""
+    step = tracing.current()
+    if step is None:
+        return {}
+    return {"trace_id": step.trace_id, "trace_name": step.name, "parent_id": step.parent_id}
+
+
 @dataclass
 class PreparedCall:
     """A call ready to send: the version, the provider, the request and the log row's fields.
@@ -187,6 +195,7 @@ def prepare(
         "messages": messages,
         "context": context or {},
         **_target_fields(target),
+        **_trace_fields(),
     }
     request = CompletionRequest(
         messages=messages,
@@ -249,6 +258,7 @@ def record(prepared: PreparedCall, attempt: Attempt) -> LLMResult:
     )
     if prepared.backend.cacheable:
         cache.store(row["cache_key"], reply.content or "", parsed)
+    online_judging.maybe_queue(call)
     return LLMResult(output, call, prepared.version, prepared.backend.name, cached=False)
 
 

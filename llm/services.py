@@ -14,13 +14,16 @@ from .errors import PromptRefError
 from .models import (
     LABEL_PATTERN,
     PRODUCTION,
+    LLMCall,
     Prompt,
     PromptLabel,
     PromptLabelMove,
     PromptVersion,
+    Score,
 )
 from .prompt_files import PromptSource, load_prompts
 from .registry import forget_label
+from .scores import check_score
 
 
 @dataclass(frozen=True)
@@ -126,3 +129,29 @@ def move_label(
             moved_by=user if getattr(user, "is_authenticated", False) else None,
             note=note[:200],
         )
+
+
+def record_score(
+    call: int | LLMCall,
+    name: str,
+    value: float,
+    *,
+    source: str = Score.Source.PERSON,
+    comment: str = "",
+    user: Any = None,
+) -> Score:
+    """Attach a score to a call (the call or its primary key). Checked against its declared
+    scale (``llm.scores.ScoreError`` otherwise) in code, so that recording it is one ``INSERT``
+    and nothing else: a web request can afford it.
+    """
+    check_score(name, value)
+    if source not in Score.Source.values:
+        raise ValueError(f"a score's source is one of {', '.join(Score.Source.values)}")
+    return Score.objects.create(
+        call_id=call.pk if isinstance(call, LLMCall) else call,
+        name=name,
+        value=value,
+        source=source,
+        comment=comment[:2000],
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )

@@ -147,9 +147,14 @@ def _run(job: EnrichmentJob, *, may_retry: bool) -> Outcome:
         return Outcome("failed")
 
     try:
-        result = llm.run(
-            "listing_enrichment", ai.enrichment_input(listing), target=listing, purpose="enrichment"
-        )
+        # Every attempt of the job (retries included) in one trace: the admin shows its steps.
+        with llm.trace(f"enrichment job #{job.pk}", key=f"enrichment-job:{job.pk}"):
+            result = llm.run(
+                "listing_enrichment",
+                ai.enrichment_input(listing),
+                target=listing,
+                purpose="enrichment",
+            )
     except llm.LLMError as error:
         # Rate limits, timeouts and server errors are worth another try later (``retryable``);
         # invalid output, refusals and rejected requests are final.

@@ -18,9 +18,11 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+import llm
 from accounts.models import User
 
 from .ai import Suggestion
+from .ai_features.listing_assistant import PUBLISHED
 from .enrichment import queue_enrichment
 from .images import ProcessedImage
 from .models import AssistantSuggestion, Favourite, Listing, ListingImage, Message, Thread
@@ -302,3 +304,15 @@ def link_suggestion(listing: Listing, suggestion_id: str | None) -> None:
         AssistantSuggestion.objects.filter(
             pk=int(suggestion_id), user=listing.seller, listing__isnull=True
         ).update(listing=listing)
+
+
+def score_published_suggestion(listing: Listing) -> None:
+    """A listing went live for the first time: if a suggestion helped write it, that is a
+    score on the suggestion's call (whether it was posted live or published later)."""
+    call_id = (
+        AssistantSuggestion.objects.filter(listing=listing, llm_call__isnull=False)
+        .values_list("llm_call_id", flat=True)
+        .first()
+    )
+    if call_id is not None:
+        llm.record_score(call_id, PUBLISHED.name, 1, source="rule")

@@ -37,6 +37,11 @@ urlpatterns = [
         assistant.assistant_accept,
         name="assistant_accept",
     ),
+    path(
+        "listings/assistant/<int:pk>/dismiss/",
+        assistant.assistant_dismiss,
+        name="assistant_dismiss",
+    ),
     path("listings/<int:pk>/edit/", selling.listing_edit, name="listing_edit"),
     path("listings/<int:pk>/publish/", selling.listing_publish, name="listing_publish"),
     path("listings/<int:pk>/sold/", selling.listing_mark_sold, name="listing_mark_sold"),

@@ -224,6 +224,11 @@ LLM_PROMPT_CACHE_SECONDS = env.int("LLM_PROMPT_CACHE_SECONDS", default=30)
 # that classifier at most this often.
 LLM_OFFLINE_CORPUS_SIZE = env.int("LLM_OFFLINE_CORPUS_SIZE", default=5000)
 LLM_OFFLINE_CORPUS_TTL_SECONDS = env.int("LLM_OFFLINE_CORPUS_TTL_SECONDS", default=300)
+# Online judging: the share of production calls (0 to 1) of a feature with a judge that the judge
+# grades in a Celery task, its grades recorded as scores on the call. 0: none (the judge costs
+# tokens). The task's rate limit is Celery's, per worker process ("30/m": at most 30 a minute).
+LLM_ONLINE_JUDGE_SHARE = env.float("LLM_ONLINE_JUDGE_SHARE", default=0.0)
+LLM_ONLINE_JUDGE_RATE_LIMIT = env("LLM_ONLINE_JUDGE_RATE_LIMIT", default="30/m")
 
 # --- Feature flags --------------------------------------------------------------------------
 

@@ -26,13 +26,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
-from .. import features
+from .. import features, tracing
 from ..errors import LLMError, LLMInputError
 from ..features import Feature
 from ..runner import Attempt, LLMResult, PreparedCall, prepare, record, send
@@ -160,20 +160,25 @@ class CaseTask:
 
     # --- the steps ---
 
+    def _trace(self) -> AbstractContextManager[tracing.Step]:
+        """Every call of the run in one trace, whichever worker makes it."""
+        return tracing.trace(f"eval run #{self.run.pk}", key=f"eval-run:{self.run.pk}")
+
     def _input(self) -> dict[str, Any]:
         return {**self.run.dataset.shared_input, **self.case.input, **self.run.site_input}
 
     def _prepare_answer(self) -> None:
         try:
-            self.next_call = prepare(
-                self.run.prompt_version,
-                self._input(),
-                target=self.case,
-                purpose="eval",
-                provider=self.run.provider,
-                model=self.run.model or None,
-                context={"eval_run": self.run.pk},
-            )
+            with self._trace():
+                self.next_call = prepare(
+                    self.run.prompt_version,
+                    self._input(),
+                    target=self.case,
+                    purpose="eval",
+                    provider=self.run.provider,
+                    model=self.run.model or None,
+                    context={"eval_run": self.run.pk},
+                )
         except LLMInputError as exc:
             self._fail("input", str(exc))
 
@@ -191,14 +196,15 @@ class CaseTask:
             return
         judge_input = self.context.feature.judge_input
         if self.run.judge_version is not None and judge_input is not None:
-            self.next_call = prepare(
-                self.run.judge_version,
-                judge_input(self.case.input, self.answer.output),
-                target=self.case,
-                purpose="eval-judge",
-                provider=self.run.provider,
-                context={"eval_run": self.run.pk},
-            )
+            with self._trace(), tracing.trace("judge", parent=self.answer.call):
+                self.next_call = prepare(
+                    self.run.judge_version,
+                    judge_input(self.case.input, self.answer.output),
+                    target=self.case,
+                    purpose="eval-judge",
+                    provider=self.run.provider,
+                    context={"eval_run": self.run.pk},
+                )
         else:
             self._succeed(judge=None, judge_call=None)
 

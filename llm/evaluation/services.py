@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +19,12 @@ from django.utils import timezone
 from .. import features
 from ..errors import PromptRefError
 from ..features import Feature, FeatureError
-from ..models import Prompt, PromptVersion
+from ..models import LLMCall, Prompt, PromptVersion
 from ..providers import get_provider
 from ..registry import resolve_prompt
 from . import datasets
 from .models import EvalCase, EvalDataset, EvalResult, EvalRun
+from .scoring import expectation_of
 from .summary import JUDGE_NEEDS_A_REAL_MODEL, ResultRow, summarise
 
 # judge= in create_run: the feature's own judge, if it has one.
@@ -465,3 +468,183 @@ def summarise_run(run: EvalRun) -> dict[str, Any]:
     feature = features.find(run.prompt_version.prompt.name)
     accuracy = feature.accuracy_figure if feature is not None else ""
     return summarise(rows, judge_note=judge_note(run), accuracy=accuracy)
+
+
+# --- Cases from production calls --------------------------------------------------------------
+
+FROM_PRODUCTION_TAG = "from-production"
+
+
+@dataclass(frozen=True)
+class AddedCases:
+    dataset: EvalDataset  # the new version
+    added: int
+    # (call id, why it was left out): its input is a case already
+    skipped: list[tuple[int, str]]
+
+
+def expected_from_call(call: LLMCall) -> dict[str, Any] | None:
+    """What a case made of ``call`` expects by default: what a person kept of its answer, when
+    the feature knows (``expected_from_call``), else its answer, as the feature's expectation
+    reads it (None: the call has no answer to take)."""
+    feature = _feature_with_schema(call.prompt_version.prompt.name)
+    if feature.expected_from_call is not None:
+        kept = feature.expected_from_call(call.pk)
+        if kept is not None:
+            return kept
+    if call.parsed_output is None:
+        return None
+    if feature.expected_from_answer is not None:
+        return feature.expected_from_answer(call.parsed_output)
+    fields = expectation_of(feature).model_fields
+    return {key: value for key, value in call.parsed_output.items() if key in fields}
+
+
+def _feature_with_schema(prompt_name: str) -> Feature:
+    feature = features.find(prompt_name)
+    if feature is None:
+        raise EvaluationError(
+            f"{prompt_name} is no registered AI feature's prompt: its calls cannot become cases"
+        )
+    if not feature.has_dataset_schema:
+        raise EvaluationError(
+            f"{prompt_name} has no dataset schema (no expectation= in its registration and no "
+            "dataset file): its calls cannot become evaluation cases"
+        )
+    return feature
+
+
+def add_calls_to_dataset(
+    calls: list[LLMCall],
+    dataset_name: str,
+    *,
+    expected: dict[int, dict[str, Any]] | None = None,
+    tags: list[str] | None = None,
+) -> AddedCases:
+    """Make a new version of dataset ``dataset_name`` (the first, if there is none) with its
+    cases and one more per call: the call's input (without what a run adds) and, as the
+    expected answer, ``expected[call.pk]`` (a person's correction) or else the call's answer.
+
+    Every new case is checked as a line of a dataset file; any problem refuses them all
+    (``EvaluationError`` naming the calls). A call whose input is a case already is skipped.
+    The old version stays as it was, so its runs keep their cases.
+    """
+    if not calls:
+        raise EvaluationError("no calls selected")
+    prompts = {call.prompt_version.prompt.name for call in calls}
+    if len(prompts) > 1:
+        raise EvaluationError(
+            f"the calls are of several prompts ({', '.join(sorted(prompts))}): a dataset is for one"
+        )
+    prompt_name = prompts.pop()
+    feature = _feature_with_schema(prompt_name)
+    expected = expected or {}
+    tags = tags if tags is not None else [FROM_PRODUCTION_TAG]
+
+    with transaction.atomic():
+        current = (
+            EvalDataset.objects.select_for_update()
+            .filter(name=dataset_name)
+            .order_by("-version")
+            .first()
+        )
+        if current is not None and current.prompt.name != prompt_name:
+            raise EvaluationError(
+                f"{current} is a dataset for {current.prompt}, not for {prompt_name}"
+            )
+        shared_input = current.shared_input if current is not None else feature.shared_input
+        added_by_run = feature.site_input_example.keys() | shared_input.keys()
+        known = (
+            {
+                datasets.input_digest(value)
+                for value in current.cases.values_list("input", flat=True)
+            }
+            if current is not None
+            else set()
+        )
+        problems: list[str] = []
+        skipped: list[tuple[int, str]] = []
+        new_cases: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        for call in calls:
+            case_input = {
+                key: value for key, value in call.input.items() if key not in added_by_run
+            }
+            answer = expected.get(call.pk, expected_from_call(call))
+            if answer is None:
+                problems.append(f"call #{call.pk} has no answer ({call.status}): correct it")
+                continue
+            digest = datasets.input_digest(case_input)
+            if digest in known:
+                skipped.append((call.pk, "its input is a case of the dataset already"))
+                continue
+            found = datasets.check_case(
+                {"input": case_input, "expected": answer, "tags": tags},
+                feature=feature,
+                site_input=feature.current_site_input(),
+                shared_input=shared_input,
+            )
+            problems += [f"call #{call.pk}: {problem}" for problem in found]
+            known.add(digest)
+            new_cases.append((case_input, answer))
+        if problems:
+            raise EvaluationError("; ".join(problems))
+        if not new_cases:
+            raise EvaluationError(
+                "nothing to add: " + "; ".join(f"call #{pk}: {why}" for pk, why in skipped)
+            )
+        dataset = EvalDataset.objects.create(
+            name=dataset_name,
+            version=current.version + 1 if current is not None else 1,
+            prompt=calls[0].prompt_version.prompt,
+            description=current.description if current is not None else "",
+            is_holdout=current.is_holdout
+            if current is not None
+            else datasets.is_holdout_name(dataset_name),
+            source_path=current.source_path if current is not None else "",
+            content_hash="",
+            shared_input=shared_input,
+        )
+        old_cases: Iterable[tuple[Any, Any, Any]] = (
+            current.cases.order_by("position").values_list("input", "expected", "tags").iterator()
+            if current is not None
+            else ()
+        )
+        added = ((case_input, answer, tags) for case_input, answer in new_cases)
+        batch: list[EvalCase] = []
+        for position, (case_input, answer, case_tags) in enumerate(chain(old_cases, added), 1):
+            batch.append(
+                EvalCase(
+                    dataset=dataset,
+                    position=position,
+                    input=case_input,
+                    expected=answer,
+                    tags=case_tags,
+                )
+            )
+            if len(batch) == LOAD_BATCH:
+                EvalCase.objects.bulk_create(batch)
+                batch = []
+        EvalCase.objects.bulk_create(batch)
+        refresh_content_hash(dataset)
+    return AddedCases(dataset, len(new_cases), skipped)
+
+
+def dump_dataset(dataset: EvalDataset, path: Path, *, force: bool = False) -> int:
+    """Write the dataset's cases to ``path`` as JSONL, one case a line, as the dataset files
+    are written (what was curated in the admin goes back to the files CI reads). An existing
+    file is kept unless ``force``. Returns the number of cases written."""
+    if path.exists() and not force:
+        raise EvaluationError(f"{path} exists: give --force to overwrite it")
+    if path.is_dir():
+        raise EvaluationError(f"{path} is a directory")
+    temporary = path.with_name(f".{path.name}.tmp")
+    count = 0
+    with temporary.open("w", encoding="utf-8") as out:
+        for case_input, expected, tags in (
+            dataset.cases.order_by("position").values_list("input", "expected", "tags").iterator()
+        ):
+            line = {"input": case_input, "expected": expected, "tags": tags}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += 1
+    temporary.replace(path)  # whole or not at all: CI never reads half a file
+    return count

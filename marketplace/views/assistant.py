@@ -16,6 +16,7 @@ from experiments.api import track, variant_for
 from llm.models import PRODUCTION
 
 from .. import ab_tests, ai, ratelimit, services
+from ..ai_features.listing_assistant import DISMISSED, FIELDS_USED
 from ..models import AssistantSuggestion
 from .common import AuthenticatedHttpRequest
 
@@ -117,7 +118,16 @@ def assistant_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     fields = request.POST.getlist("field")
     if not fields or any(field not in ACCEPTABLE_FIELDS for field in fields):
         return HttpResponse(status=400)
-    for field in services.accept_suggestion_fields(suggestion, fields):
+    new_fields = services.accept_suggestion_fields(suggestion, fields)
+    if new_fields and suggestion.llm_call_id is not None:
+        # The seller's reaction, as a score on the call that answered: one INSERT.
+        llm.record_score(
+            suggestion.llm_call_id,
+            FIELDS_USED.name,
+            len(new_fields),
+            comment=", ".join(new_fields),
+        )
+    for field in new_fields:
         track(
             request,
             ab_tests.AI_SUGGESTION_ACCEPTED,
@@ -125,4 +135,14 @@ def assistant_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             field=field,
             prompt_label=suggestion.prompt_label,
         )
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def assistant_dismiss(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The seller closed a suggestion without using it (the page already hid it)."""
+    suggestion = get_object_or_404(AssistantSuggestion, pk=pk, user=request.user)
+    if suggestion.llm_call_id is not None:
+        llm.record_score(suggestion.llm_call_id, DISMISSED.name, 1)
     return HttpResponse(status=204)

@@ -37,13 +37,15 @@ def _get_listing_for_owner(request: AuthenticatedHttpRequest, pk: int) -> Listin
 
 def _track_published(request: AuthenticatedHttpRequest, listing: Listing) -> None:
     """A listing goes live once: re-publishing after an unpublish does not count again."""
-    track(
+    first_time = track(
         request,
         ab_tests.LISTING_PUBLISHED,
         idempotency_key=f"listing_published:{listing.pk}",
         listing_id=listing.pk,
         category=listing.category.slug,
     )
+    if first_time is not None:
+        services.score_published_suggestion(listing)
 
 
 def _render_form(request: AuthenticatedHttpRequest, context: dict) -> HttpResponse:

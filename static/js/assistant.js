@@ -79,8 +79,20 @@
     else fill();
   }
 
+  // The seller's "not helpful": the server records it as a score on the suggestion's call.
+  function dismiss(suggestion) {
+    var token = form().querySelector("[name=csrfmiddlewaretoken]").value;
+    fetch(suggestion.dataset.dismissUrl, {
+      method: "POST", credentials: "same-origin", keepalive: true,
+      headers: { "X-CSRFToken": token },
+    });
+    suggestion.hidden = true;
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-suggestion] [data-use]");
     if (button && form()) use(button);
+    var dismissButton = event.target.closest("[data-suggestion] [data-dismiss]");
+    if (dismissButton && form()) dismiss(dismissButton.closest("[data-suggestion]"));
   });
 })();

@@ -45,3 +45,28 @@ def assistant_answer(**overrides) -> dict:
         "condition": "good",
         **overrides,
     }
+
+
+def make_call(version, **fields):
+    """An LLMCall row of ``version`` as the runner writes one, with ``fields`` overriding."""
+    from decimal import Decimal
+
+    from llm.models import LLMCall
+
+    row = {
+        "prompt_version": version,
+        "provider": "openai",
+        "model": "gpt-4o-mini",
+        "purpose": "assistant",
+        "input": {"text": "iphone 12 64gb"},
+        "input_hash": "0" * 64,
+        "cache_key": "0" * 64,
+        "messages": [],
+        "status": LLMCall.Status.SUCCESS,
+        "input_tokens": 100,
+        "output_tokens": 20,
+        "cost": Decimal("0.0001"),
+        "latency_ms": 100.0,
+        **fields,
+    }
+    return LLMCall.objects.create(**row)

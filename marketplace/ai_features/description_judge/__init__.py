@@ -18,5 +18,10 @@ FEATURE = llm.register(
         input_schema=DescriptionJudgeInput,
         output_schema=DescriptionJudgeOutput,
         needs_real_model=True,
+        # Its grades, recorded as scores on the graded call when it judges production calls.
+        scores=(
+            llm.Scale("faithfulness", 1, 5, "5: every fact is in the seller's text."),
+            llm.Scale("clarity", 1, 5, "5: clear, well organised, easy to read."),
+        ),
     )
 )

@@ -3,7 +3,9 @@ and screened for prohibited items and scam patterns (marketplace/enrichment.py r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import llm
 
@@ -15,6 +17,16 @@ from ..scoring import (
     score_enrichment,
 )
 from .schemas import ListingEnrichmentInput, ListingEnrichmentOutput
+
+
+def expected_from_answer(answer: Mapping[str, Any]) -> dict[str, Any]:
+    """A case's expectation from an answer (a production call made a case): what is scored."""
+    return {
+        "category": answer.get("category"),
+        "attributes": {item["key"]: item["value"] for item in answer.get("attributes") or []},
+        "verdict": (answer.get("moderation") or {}).get("verdict"),
+    }
+
 
 FEATURE = llm.register(
     llm.Feature(
@@ -31,5 +43,6 @@ FEATURE = llm.register(
         check_expected=check_expected_category,
         accuracy_figure="category_accuracy",
         figures=ENRICHMENT_FIGURES,
+        expected_from_answer=expected_from_answer,
     )
 )

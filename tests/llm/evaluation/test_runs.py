@@ -187,6 +187,9 @@ def test_a_real_model_has_its_descriptions_graded_by_the_judge(fake_openai, tmp_
     assert scratched.status == EvalResult.Status.OK
     assert scratched.scores["judge"]["reason"] == "Sticks to the facts."
     assert scratched.judge_call.purpose == "eval-judge"
+    # The grading is a step of the answer's call, in the run's trace.
+    assert scratched.judge_call.parent_id == scratched.call_id
+    assert scratched.judge_call.trace_id == scratched.call.trace_id is not None
     mint = run.results.get(case__position=2)
     assert mint.status == EvalResult.Status.OK  # a failed grading fails no case
     assert "breaks the schema" in mint.scores["judge"]["error"]
