@@ -138,6 +138,7 @@ def world() -> World:
             "/admin/login/?next=/admin/",
             # Called by the assistant's script with the suggestion it has just shown.
             f"/listings/assistant/{suggestion.pk}/accept/",
+            f"/listings/assistant/{suggestion.pk}/dismiss/",
         ],
     )
 
