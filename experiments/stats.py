@@ -219,13 +219,7 @@ class AdjustedStats:
     @classmethod
     def from_values(cls, pairs: Iterable[tuple[float, float]]) -> "AdjustedStats":
         """The statistics of raw ``(y, x)`` pairs: the metric value and its covariate per unit."""
-        n, y, yy, x, xx, xy = 0, 0.0, 0.0, 0.0, 0.0, 0.0
-        for value, covariate in pairs:
-            n += 1
-            y, yy = y + value, yy + value * value
-            x, xx = x + covariate, xx + covariate * covariate
-            xy += value * covariate
-        return cls(n, y, yy, x, xx, xy)
+        return cls(*_pair_sums(pairs))
 
     @property
     def post(self) -> SufficientStats:
@@ -255,6 +249,19 @@ class AdjustedStats:
         return _co_spread(self.n, self.sum, self.pre_sum, self.sum_of_products) / (self.n - 1)
 
 
+def _pair_sums(
+    pairs: Iterable[tuple[float, float]],
+) -> tuple[int, float, float, float, float, float]:
+    """``n`` and the sums of a, a², b, b² and a·b over ``(a, b)`` pairs."""
+    n, a, aa, b, bb, ab = 0, 0.0, 0.0, 0.0, 0.0, 0.0
+    for first, second in pairs:
+        n += 1
+        a, aa = a + first, aa + first * first
+        b, bb = b + second, bb + second * second
+        ab += first * second
+    return n, a, aa, b, bb, ab
+
+
 @dataclass(frozen=True)
 class RatioStats:
     """One variant's statistics for a ratio metric (revenue per order, clicks per session): per
@@ -276,13 +283,7 @@ class RatioStats:
     @classmethod
     def from_values(cls, pairs: Iterable[tuple[float, float]]) -> "RatioStats":
         """The statistics of raw ``(m, d)`` pairs: numerator and denominator per unit."""
-        n, m, mm, d, dd, md = 0, 0.0, 0.0, 0.0, 0.0, 0.0
-        for numerator, denominator in pairs:
-            n += 1
-            m, mm = m + numerator, mm + numerator * numerator
-            d, dd = d + denominator, dd + denominator * denominator
-            md += numerator * denominator
-        return cls(n, m, mm, d, dd, md)
+        return cls(*_pair_sums(pairs))
 
     @property
     def numerator(self) -> SufficientStats:
