@@ -217,6 +217,7 @@ def test_the_command_loads_every_shipped_file(shipped):
     assert "created search_query v1: 3 cases" in output
 
 
+@pytest.mark.catalogue  # loads the demo's own dataset files
 def test_a_features_own_file_loaded_by_path_is_named_after_the_feature():
     feature = features.get("search_query")
     holdout = feature.folder / "holdout.jsonl"
