@@ -337,9 +337,14 @@ def _measure_adjusted(experiment, metrics, args: argparse.Namespace) -> dict[str
     adjusted_run = lambda: sufficient_stats(adjusted_experiment, adjusted_metrics)  # noqa: E731
     adjusted_run()  # warm
     runs: dict[str, list[float]] = {"plain": [], "adjusted": []}
+    cpu: dict[str, list[float]] = {"plain": [], "adjusted": []}
     for _ in range(args.runs):
         for name, action in (("plain", plain_run), ("adjusted", adjusted_run)):
+            cpu_before = _backend_cpu_seconds()
             runs[name].append(_timed(action, 1)["runs"][0])
+            cpu_after = _backend_cpu_seconds()
+            if cpu_before is not None and cpu_after is not None:
+                cpu[name].append(cpu_after - cpu_before)
     result: dict[str, Any] = {}
     for name, action in (("plain", plain_run), ("adjusted", adjusted_run)):
         before = _temp_bytes()
@@ -347,6 +352,9 @@ def _measure_adjusted(experiment, metrics, args: argparse.Namespace) -> dict[str
         after = _temp_bytes()
         result[name] = {
             "seconds": {"median": statistics.median(runs[name]), "runs": runs[name]},
+            "postgres_cpu_seconds": (
+                {"median": statistics.median(cpu[name]), "runs": cpu[name]} if cpu[name] else None
+            ),
             "memory": memory,
             "postgres_temp_bytes": None if before is None or after is None else after - before,
         }
@@ -355,6 +363,8 @@ def _measure_adjusted(experiment, metrics, args: argparse.Namespace) -> dict[str
     for name, label in (("plain", "plain aggregate"), ("adjusted", "CUPED + capping aggregate")):
         row = result[name]
         _show(label, row["seconds"])
+        if row["postgres_cpu_seconds"]:
+            _show("    of which Postgres's CPU", row["postgres_cpu_seconds"])
         temp = row["postgres_temp_bytes"]
         print(
             f"    tracemalloc peak {row['memory']['tracemalloc_peak_kib']:,.0f} KiB, resident set "
@@ -362,6 +372,10 @@ def _measure_adjusted(experiment, metrics, args: argparse.Namespace) -> dict[str
             + ("?" if temp is None else f"{temp / 1024 / 1024:,.1f} MiB")
         )
     print(f"  adjusted / plain: {ratio:.2f}x")
+    if cpu["plain"] and cpu["adjusted"]:
+        cpu_ratio = statistics.median(cpu["adjusted"]) / statistics.median(cpu["plain"])
+        result["cpu_ratio"] = cpu_ratio
+        print(f"  adjusted / plain, Postgres's CPU time: {cpu_ratio:.2f}x")
     stats = sufficient_stats(adjusted_experiment, adjusted_metrics)
     result["covariates_nonzero"] = any(
         c.pre_sum > 0 for row in stats.values() for c in row.covariates.values()
@@ -386,6 +400,23 @@ def _temp_bytes() -> int | None:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute("SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()")
         return int(cursor.fetchone()[0])
+
+
+def _backend_cpu_seconds() -> float | None:
+    """CPU time (user + system) this connection's Postgres backend has used so far, from
+    /proc/<pid>/stat, or None when the server is not on this machine. Unlike the time on the
+    clock, it does not grow when other jobs share the CPUs, so ratios of it stay comparable on a
+    busy machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _timed(action: Callable[[], Any], runs: int) -> dict[str, Any]:

@@ -240,9 +240,12 @@ def _compute(
     if not cuped:
         events_from, from_params = "x.first_seen_at", []
     elif postgres:
+        # In seconds, not days: a timestamptz minus whole days goes through the time zone (a day
+        # is not always 24 hours there) for every joined event, about 0.5 s of CUPED's 1.2 s on
+        # 5M events; minus seconds is a subtraction (docs/benchmarks.md). SQLite's is the same.
         events_from, from_params = (
-            "x.first_seen_at - %s * INTERVAL '1 day'",
-            [experiment.cuped_lookback_days],
+            "x.first_seen_at - %s * INTERVAL '1 second'",
+            [experiment.cuped_lookback_days * 86_400],
         )
     else:  # Django's own SQLite function for datetime arithmetic: a moment minus microseconds
         lookback = timedelta(days=experiment.cuped_lookback_days)

@@ -219,6 +219,25 @@ def test_a_hand_counted_unit_gets_its_lookback_events_and_no_older_ones(experime
     assert control.covariates[count.pk] == CupedSums(1, 2, 4, 2, 4, 4)
 
 
+def test_the_lookback_is_its_days_of_24_hours_to_the_microsecond(experiment):
+    """Both databases start the window exactly lookback x 24 h before the exposure (Postgres
+    subtracts seconds, SQLite microseconds)."""
+    experiment.cuped = True
+    count = MetricFactory(key="views", event_name="view", kind=Metric.Kind.COUNT)
+    seen = NOW - timedelta(days=1)
+    Exposure.objects.create(
+        experiment=experiment,
+        variant=experiment.variants.get(key="control"),
+        unit_id="a",
+        first_seen_at=seen,
+    )
+    start = seen - timedelta(hours=24 * LOOKBACK)
+    for when in (start, start - timedelta(microseconds=1)):  # first in, then just out
+        record_event("view", visitor_id="a", when=when)
+    control = sufficient_stats(experiment, [count])[experiment.variants.get(key="control").pk]
+    assert control.covariates[count.pk].pre_sum == 1
+
+
 def test_without_cuped_the_sql_and_the_statistics_are_todays(experiment):
     metrics = all_kinds()
     fill(experiment)
@@ -441,7 +460,7 @@ def test_on_postgres_the_vendors_own_functions_are_used(experiment):
     with CaptureQueriesContext(connection) as queries:
         by_device = sufficient_stats_by(experiment, metrics, "device")
     sql = next(q["sql"] for q in queries.captured_queries if "per_unit" in q["sql"])
-    for piece in ("percentile_cont(", "LEAST(", "INTERVAL '1 day'", "x.dimensions->>'device'"):
+    for piece in ("percentile_cont(", "LEAST(", "INTERVAL '1 second'", "x.dimensions->>'device'"):
         assert piece in sql
     python = in_python(experiment, metrics, dimension="device")
     for value, stats in by_device.items():
