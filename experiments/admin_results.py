@@ -268,6 +268,11 @@ def results_context(experiment: Experiment) -> dict[str, Any]:
         forest=forest(results) if results.metrics else None,
         lift_chart=lift_chart(experiment, results),
         guardrail_alarms=[m.name for m in results.metrics if m.guardrail_alarm],
+        simulated_history=(
+            experiment.changes.filter(summary__startswith=services.SIMULATED_HISTORY_NOTE).first()
+            if results.has_simulated_data
+            else None
+        ),
     )
     return context
 
