@@ -411,11 +411,15 @@ def refresh_now(experiment: Experiment) -> ResultSnapshot:
     return snapshot
 
 
+def variant_label(variant: Variant) -> str:
+    """ "Candidate prompt (treatment, listing_assistant@2)": what a person ships, in words."""
+    details = [variant.key, *([str(variant.prompt_version)] if variant.prompt_version_id else [])]
+    return f"{variant.name} ({', '.join(details)})"
+
+
 class VariantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        """ "Candidate prompt (treatment, listing_assistant@2)": what a person ships, in words."""
-        details = [obj.key, *([str(obj.prompt_version)] if obj.prompt_version_id else [])]
-        return f"{obj.name} ({', '.join(details)})"
+        return variant_label(obj)
 
 
 class ConclusionForm(forms.Form):
