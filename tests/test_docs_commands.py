@@ -8,13 +8,25 @@ commands as written, in this test's database (the newcomer's scenario).
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import subprocess
+import sys
 
 import pytest
-from django.core.management import CommandError, call_command, get_commands, load_command_class
+from django.core.management import CommandError, get_commands, load_command_class
 
-from tests.walkthrough import BASE_DIR, EXPERIMENT, MANAGE, Walkthrough, code_blocks, shell_commands
+from tests.walkthrough import (
+    BASE_DIR,
+    EXPERIMENT,
+    MANAGE,
+    code_blocks,
+    quoted_outputs,
+    same_output,
+    shell_commands,
+    steps,
+)
 
 PAGES = ["README.md", "docs/walkthrough.md", "docs/evaluation.md", "docs/llm.md"]
 # What a page writes for "a value of your own", and a value that stands for it here.
@@ -121,56 +133,57 @@ def said(page: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.catalogue
-@pytest.mark.django_db(transaction=True)
-def test_a_newcomer_runs_the_walkthrough_as_written_and_reads_its_figures(tmp_path, admin_client):
-    """The walkthrough from step 4 on, on a small demo: each command as the page writes it, and
-    each click through the function behind its button. The page's quoted outputs and figures
-    are the ones the run gives."""
-    from experiments.models import DailyResult, Experiment
-    from llm.models import PromptLabel
-
-    call_command("seed_demo", "--listings", "60", "--users", "8", "--no-images", verbosity=0)
-    walkthrough = Walkthrough(tmp_path / "prompts")
+def test_a_newcomer_runs_the_walkthrough_as_written_and_reads_its_figures(tmp_path):
+    """make run's site in a fresh SQLite database of its own process (ids as on a fresh clone:
+    the experiments hash them), then the walkthrough from step 4 on: each command as the page
+    writes it, each click through the function behind its button. What the page quotes is what
+    the run gives."""
+    report_file = tmp_path / "report.json"
+    run = subprocess.run(
+        [sys.executable, str(BASE_DIR / "tests" / "walkthrough.py"), report_file, tmp_path],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(report_file.read_text())
     text = (BASE_DIR / "docs" / "walkthrough.md").read_text()
     flat = re.sub(r"\s+", " ", text)  # a sentence the page wraps over lines, on one line
 
-    walkthrough.run(last=8)
-    [sync] = walkthrough.outputs["sync_prompts"]
-    assert re.search(r"created listing_assistant@2 \(\w+\) → candidate", sync)
-    assert "created listing_assistant@2" in text
-    simulated = walkthrough.outputs["simulate_traffic"][0]
-    quoted = re.search(r"^Simulated 24000 units in [\d.]+s: (.+)$", text, flags=re.M)
-    assert quoted is not None
-    assert quoted.group(1) in simulated, simulated
-    assert "Moved the start of 'listing_prompt_version' back" in simulated
+    # Each output the page quotes is what its commands print (but for durations and times).
+    quoted = 0
+    for step in steps():
+        ran = [
+            (command, out) for number, command, out in report["transcript"] if number == step.number
+        ]
+        for commands, output in quoted_outputs(step):
+            printed = "".join(out for command, out in ran[: len(commands)])
+            assert [command for command, _ in ran[: len(commands)]] == commands
+            ran = ran[len(commands) :]
+            missing = same_output(output, printed)
+            assert not missing, (
+                f"step {step.number} quotes lines its commands do not print: {missing}"
+            )
+            quoted += 1
+    assert quoted >= 6
 
-    experiment = Experiment.objects.get(key=EXPERIMENT)
-    results = admin_client.get(f"/admin/experiments/experiment/{experiment.pk}/results/")
-    page = re.sub(r"\s+", " ", results.content.decode())
+    # Step 8: the verdict the page quotes, over a simulated history with a point per day.
+    results = re.sub(r"\s+", " ", report["pages"]["results"])
     verdict = re.search(r'reads "(Candidate prompt raises Accepted a suggestion by [^"]+)"', flat)
     assert verdict is not None
-    assert verdict.group(1).replace("<", "&lt;") in page, said(page)
-    assert DailyResult.objects.filter(experiment=experiment).count() >= 13  # a line, not a dot
-    assert "Start moved back for a simulated history" in page
+    assert verdict.group(1).replace("<", "&lt;") in results, said(results)
+    assert "Start moved back for a simulated history" in results
+    assert report["daily_points"][EXPERIMENT] >= 13  # a line, not a dot
 
-    conclude = admin_client.get(f"/admin/experiments/experiment/{experiment.pk}/conclude/")
-    form = conclude.content.decode()
-    assert "Candidate prompt (treatment, listing_assistant@2)" in form
+    # Step 9: the form offers the variant in the page's words.
+    assert "Candidate prompt (treatment, listing_assistant@2)" in report["pages"]["conclude"]
     assert "*Candidate prompt (treatment, listing_assistant@2)*" in flat
-    assert f"{EXPERIMENT}:treatment" not in form
 
-    walkthrough.run(first=9)
-    llm_runs = walkthrough.outputs["llm_run"]
-    assert "listing_assistant@2" in llm_runs[0]
-    assert walkthrough.outputs["move_label"] == [
-        "listing_assistant:production: listing_assistant@2 → listing_assistant@1\n"
-    ]
-    production = PromptLabel.objects.get(prompt__name="listing_assistant", name="production")
-    assert production.version.number == 3
-    second = Experiment.objects.get(key=f"{EXPERIMENT}-2")
-    assert second.status == Experiment.Status.CONCLUDED
-    results = admin_client.get(f"/admin/experiments/experiment/{second.pk}/results/")
-    page = re.sub(r"\s+", " ", results.content.decode())
+    # Step 13: the second iteration's verdict, and production ends at @3.
+    results = re.sub(r"\s+", " ", report["pages"]["results-2"])
     verdict = re.search(r'Refresh its results: "(Candidate prompt raises [^"]+)"', flat)
     assert verdict is not None
-    assert verdict.group(1).replace("<", "&lt;") in page, said(page)
+    assert verdict.group(1).replace("<", "&lt;") in results, said(results)
+    assert report["statuses"] == {EXPERIMENT: "concluded", f"{EXPERIMENT}-2": "concluded"}
+    assert report["production"] == 3

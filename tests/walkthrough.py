@@ -77,6 +77,28 @@ def steps(path: Path = WALKTHROUGH) -> list[Step]:
     return found
 
 
+def quoted_outputs(step: Step) -> list[tuple[list[str], str]]:
+    """``(commands, output)`` for each ``sh`` block that the page follows at once with the output
+    it prints (a plain block right after it)."""
+    return [
+        (shell_commands(m.group(1)), m.group(2))
+        for m in re.finditer(r"^```sh\n(.*?)^```\n```\n(.*?)^```", step.text, flags=re.M | re.S)
+    ]
+
+
+def same_output(quoted: str, printed: str) -> list[str]:
+    """The quoted lines that the command did not print, ignoring what changes from run to run:
+    durations ("in 10.2s") and times of day."""
+
+    def plain(text: str) -> str:
+        text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "<time>", text)
+        text = re.sub(r"in [\d.]+ ?s\b", "in <seconds>", text)
+        return re.sub(r"\s+", " ", text).strip()
+
+    printed_lines = {plain(line) for line in printed.splitlines()}
+    return [line for line in quoted.splitlines() if plain(line) not in printed_lines]
+
+
 def prompt_edit(step: Step) -> tuple[str, str]:
     """The doc's edit of the prompt: the ``diff`` block's - and + lines, or "say `at most …`"."""
     for language, body in code_blocks(step.text):
@@ -106,6 +128,7 @@ class Walkthrough:
         self.prompts = prompts
         self.say = say or (lambda text: None)
         self.outputs: dict[str, list[str]] = {}  # command name -> what each run printed
+        self.transcript: list[tuple[int, str, str]] = []  # (step, command, what it printed)
         self.timings: list[Timing] = []
         self.last_title_rule = ""
 
@@ -169,6 +192,7 @@ class Walkthrough:
         call_command(name, *args, stdout=out, stderr=err)
         self.timings.append(Timing(step.number, name, time.monotonic() - started))
         self.outputs.setdefault(name, []).append(out.getvalue())
+        self.transcript.append((step.number, command, out.getvalue()))
         self.say(f"step {step.number}: {name} ({time.monotonic() - started:.1f} s)")
         return out.getvalue()
 
@@ -198,3 +222,67 @@ class Walkthrough:
                 self.refresh(iteration_two)
                 self.conclude_shipping_treatment(iteration_two)
             self.timings.append(Timing(step.number, "step", time.monotonic() - started))
+
+
+def main() -> None:
+    """``python tests/walkthrough.py REPORT.json FOLDER``: a fresh clone's site in FOLDER (make
+    run's migrate and seed, the photos left out, in a new SQLite database), then the walkthrough
+    on it; REPORT.json gets what each command printed and the admin pages the reader looks at.
+    Its own process and database, so ids (which the experiments hash) are a fresh clone's."""
+    import json
+    import os
+    import sys
+
+    report, folder = Path(sys.argv[1]), Path(sys.argv[2])
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "DJANGO_MEDIA_ROOT": str(folder / "media"),
+            "REDIS_URL": "",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from accounts.models import User
+    from experiments.models import Experiment
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("seed_demo", "--no-images", verbosity=0)
+    admin = Client(HTTP_HOST="localhost")
+    admin.force_login(User.objects.get(username="admin"))
+
+    def page(key: str, view: str) -> str:
+        pk = Experiment.objects.get(key=key).pk
+        return admin.get(f"/admin/experiments/experiment/{pk}/{view}/").content.decode()
+
+    walkthrough = Walkthrough(folder / "prompts")
+    walkthrough.run(last=8)
+    pages = {"results": page(EXPERIMENT, "results"), "conclude": page(EXPERIMENT, "conclude")}
+    walkthrough.run(first=9)
+    pages["results-2"] = page(f"{EXPERIMENT}-2", "results")
+    from llm.models import PromptLabel
+
+    iterations = Experiment.objects.on_feature(EXPERIMENT)
+    production = PromptLabel.objects.get(prompt__name="listing_assistant", name="production")
+    report.write_text(
+        json.dumps(
+            {
+                "transcript": walkthrough.transcript,
+                "pages": pages,
+                "daily_points": {e.key: e.daily.count() for e in iterations},
+                "statuses": {e.key: e.status for e in iterations},
+                "production": production.version.number,
+                "timings": [(t.step, t.what, t.seconds) for t in walkthrough.timings],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
