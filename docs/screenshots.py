@@ -4,10 +4,9 @@
 Builds a throwaway site (a SQLite database and a media folder in a temporary directory), fills
 it with the demo data (``manage.py seed_demo``; a small built-in catalogue when the command is
 not there), serves it on a free port and photographs each page of ``SHOTS`` in Chromium
-(``CHROMIUM_PATH``, as for the browser tests). For the AI pages it also does what the
-walkthrough does, with the offline model: evaluates the assistant before and after the seed,
-syncs an edited prompt as the candidate, simulates traffic in the prompt experiment, and has a
-seller post a listing that the enrichment job checks.
+(``CHROMIUM_PATH``, as for the browser tests). For the AI pages it runs the walkthrough
+itself (docs/walkthrough.md, read by tests/walkthrough.py) up to its results, with the offline
+model, and has a seller post a listing that the enrichment job checks.
 
 To document another page, add a ``Shot`` to ``SHOTS``: a file name, the URL (or a function that
 finds it in the database), whose session the browser has, and what to do on the page before
@@ -73,11 +72,9 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from accounts.models import User
 from experiments.api import load_spec
 from experiments.models import Experiment
-from experiments.services import refresh_results, start_experiment
 from experiments.units import VISITOR_COOKIE, VISITOR_COOKIE_SALT
 from llm.evaluation.models import EvalRun
 from llm.models import PromptVersion
-from llm.prompt_files import export_prompts
 from marketplace import services
 from marketplace.ab_tests import (
     AI_SEARCH,
@@ -94,6 +91,7 @@ from tests.e2e.chromium import (
     missing_chromium_message,
     person_user_agent,
 )
+from tests.walkthrough import Walkthrough
 
 OUT_DIR = BASE_DIR / "docs" / "img"
 DESKTOP = (1280, 800)
@@ -342,80 +340,18 @@ SHOTS = [
 
 
 def build_site() -> None:
+    """``make run``'s site, then the walkthrough itself up to its results (step 8): its commands
+    as the page writes them, in this throwaway database (tests/walkthrough.py), so the figures in
+    the pictures are the ones a reader gets. Each step says how long it took."""
     call_command("migrate", interactive=False, verbosity=0)
-    # The offline model learns from the site's listings: evaluated on the empty site and again
-    # after the seed, it answers differently, which the evaluation comparison shows.
-    evaluate_the_assistant("Offline model on an empty site, before it learned from listings")
     if "seed_demo" in get_commands():
         call_command("seed_demo")
     else:
         seed_small_catalogue()
     forget_corpus()
-    evaluate_the_assistant("Offline model after learning from the demo site's listings")
-    add_a_candidate_prompt()
-    simulate_the_prompt_experiment()
+    walkthrough = Walkthrough(WORK_DIR / "prompts", say=print)
+    walkthrough.run(last=8)
     post_an_enriched_listing()
-
-
-def evaluate_the_assistant(note: str) -> None:
-    call_command(
-        "run_eval",
-        "--prompt",
-        LISTING_ASSISTANT_PROMPT,
-        "--dataset",
-        LISTING_ASSISTANT_PROMPT,
-        "--provider",
-        "offline",
-        "--in-process",
-        "--note",
-        note,
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),  # its progress bar
-    )
-
-
-def add_a_candidate_prompt() -> None:
-    """The walkthrough's prompt edit (a shorter title), synced as a version labelled candidate."""
-    prompts = WORK_DIR / "prompts"
-    export_prompts(prompts)
-    source = prompts / f"{LISTING_ASSISTANT_PROMPT}.toml"
-    text = source.read_text()
-    edited = text.replace("- title: at most 80 characters.", "- title: at most 60 characters.")
-    if edited == text:
-        raise SystemExit(f"{source.name} no longer has the line the walkthrough edits")
-    source.write_text(edited)
-    call_command(
-        "sync_prompts", "--dir", str(prompts), "--label", "candidate", stdout=io.StringIO()
-    )
-
-
-def simulate_the_prompt_experiment() -> None:
-    """The walkthrough's simulation of the prompt experiment, over its first two weeks."""
-    experiment = Experiment.objects.get(key=LISTING_PROMPT_VERSION)
-    start_experiment(experiment)
-    Experiment.objects.filter(pk=experiment.pk).update(
-        started_at=timezone.now() - timedelta(days=14)
-    )
-    call_command(
-        "simulate_traffic",
-        "--experiment",
-        LISTING_PROMPT_VERSION,
-        "--units",
-        "24000",
-        "--baseline",
-        "suggestion_accept_rate=0.30",
-        "--effect",
-        "suggestion_accept_rate=0.08",
-        "--baseline",
-        "publish_rate=0.20",
-        "--baseline",
-        "flagged_listings=0.02",
-        "--seed",
-        "7",
-        stdout=io.StringIO(),
-    )
-    experiment.refresh_from_db()
-    refresh_results(experiment)
 
 
 def post_an_enriched_listing() -> None:

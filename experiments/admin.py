@@ -223,7 +223,7 @@ class ExperimentAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "decision",
-        "shipped_variant",
+        "shipped",
     )
     filter_horizontal = ("secondary_metrics", "guardrail_metrics")
     actions = [
@@ -286,7 +286,7 @@ class ExperimentAdmin(admin.ModelAdmin):
         (
             "Decision",
             {
-                "fields": ("prompt_name", "decision", "shipped_variant", "decision_notes"),
+                "fields": ("prompt_name", "decision", "shipped", "decision_notes"),
                 "description": "Set by “Conclude…” on the results page.",
             },
         ),
@@ -340,6 +340,13 @@ class ExperimentAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description="shipped variant")
+    def shipped(self, obj: Experiment) -> str:
+        """In the words of the conclude form ("Candidate prompt (treatment, listing_assistant@2)"),
+        not the variant's key ("listing_prompt_version:treatment")."""
+        variant = obj.shipped_variant
+        return admin_results.variant_label(variant) if variant is not None else "-"
 
     @admin.display(description="results")
     def results_link(self, obj: Experiment) -> str:

@@ -268,6 +268,11 @@ def results_context(experiment: Experiment) -> dict[str, Any]:
         forest=forest(results) if results.metrics else None,
         lift_chart=lift_chart(experiment, results),
         guardrail_alarms=[m.name for m in results.metrics if m.guardrail_alarm],
+        simulated_history=(
+            experiment.changes.filter(summary__startswith=services.SIMULATED_HISTORY_NOTE).first()
+            if results.has_simulated_data
+            else None
+        ),
     )
     return context
 
@@ -406,11 +411,15 @@ def refresh_now(experiment: Experiment) -> ResultSnapshot:
     return snapshot
 
 
+def variant_label(variant: Variant) -> str:
+    """ "Candidate prompt (treatment, listing_assistant@2)": what a person ships, in words."""
+    details = [variant.key, *([str(variant.prompt_version)] if variant.prompt_version_id else [])]
+    return f"{variant.name} ({', '.join(details)})"
+
+
 class VariantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        """ "Candidate prompt (treatment, listing_assistant@2)": what a person ships, in words."""
-        details = [obj.key, *([str(obj.prompt_version)] if obj.prompt_version_id else [])]
-        return f"{obj.name} ({', '.join(details)})"
+        return variant_label(obj)
 
 
 class ConclusionForm(forms.Form):

@@ -377,6 +377,39 @@ def forget_results(experiment: Experiment, *, simulated_snapshots: bool = False)
         ResultSnapshot.objects.filter(experiment=experiment, has_simulated_data=True).delete()
 
 
+SIMULATED_HISTORY_NOTE = "Start moved back for a simulated history"
+
+
+@transaction.atomic
+def backdate_for_simulated_history(experiment: Experiment, *, days: int) -> datetime | None:
+    """Move a running experiment's start back to ``days`` ago, so that the traffic simulator can
+    spread its people over past days (a chart of one afternoon is one dot). Returns the start it
+    had, or None if it started that long ago already.
+
+    Only for simulated data: real units are exposed after the real start whatever this says, and
+    the move is recorded in the experiment's history, which the results page quotes.
+    """
+    locked = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if locked.status != Experiment.Status.RUNNING or locked.started_at is None:
+        raise ValidationError("Only a running experiment's start can be moved back.")
+    wanted = timezone.now() - timedelta(days=days)
+    previous = locked.started_at
+    if previous <= wanted:
+        return None
+    locked.started_at = wanted
+    locked.save(update_fields=["started_at", "updated_at"])
+    _record(
+        locked,
+        f"{SIMULATED_HISTORY_NOTE}: from {timezone.localtime(previous):%Y-%m-%d %H:%M} to "
+        f"{timezone.localtime(wanted):%Y-%m-%d %H:%M} (simulate_traffic --backdate --days "
+        f"{days}). The days before the first start hold simulated people only.",
+        None,
+    )
+    forget_results(locked)
+    _copy_state(locked, experiment)
+    return previous
+
+
 # --- Concluding ---------------------------------------------------------------------------------
 
 

@@ -38,7 +38,7 @@ from .api import (
     record_exposure,
 )
 from .models import Event, Experiment, Exposure, Metric, Variant
-from .services import forget_results
+from .services import backdate_for_simulated_history, forget_results
 from .units import VISITOR_COOKIE
 
 CHUNK = 500
@@ -82,6 +82,9 @@ class SimulationPlan:
     # Also write each unit's events over the experiment's CUPED lookback before its exposure,
     # from a propensity of its own that drives both periods (see _Run.unit).
     pre_exposure: bool = False
+    # Move the experiment's start back to ``days`` ago first, if it started later, so that the
+    # people spread over the days (services.backdate_for_simulated_history).
+    backdate: bool = False
 
     def baseline_for(self, metric: Metric) -> float:
         return self.baselines.get(metric.key, DEFAULT_BASELINE[Metric.Kind(metric.kind)])
@@ -96,6 +99,8 @@ class SimulationReport:
     # Through the site only: events the journey has no page for, and what looked wrong.
     not_driven: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    # With ``backdate``: the start the experiment had before it was moved back, if it was.
+    backdated_from: datetime | None = None
 
 
 def unit_prefix(experiment: Experiment) -> str:
@@ -134,10 +139,14 @@ def simulate(
             f"Its metrics are: {', '.join(m.key for m in metrics) or 'none'}."
         )
     check_plan(plan, metrics)
+    backdated_from = None
+    if plan.backdate:
+        backdated_from = backdate_for_simulated_history(experiment, days=plan.days)
     if plan.through_site:
         report = _SiteRun(plan, spec, metrics).execute(progress)
     else:
         report = _Run(plan, spec, metrics).execute(progress)
+    report.backdated_from = backdated_from
     forget_results(experiment)
     return report
 
@@ -150,6 +159,11 @@ def check_plan(plan: SimulationPlan, metrics: list[Metric]) -> None:
         raise ValueError(
             "Pre-exposure behaviour is written by the fast path only: the site's pages record "
             "what people do now, not before their exposure."
+        )
+    if plan.through_site and plan.backdate:
+        raise ValueError(
+            "--backdate is for the fast path only: people sent through the site's pages arrive "
+            "now, not over past days."
         )
     most_units = MAX_UNITS_THROUGH_SITE if plan.through_site else MAX_UNITS
     if not 1 <= plan.units <= most_units:

@@ -40,6 +40,7 @@ class ProgressBar:
         if tenth >= self._next_tenth:  # one line, however many tenths this step crossed
             self.stream.write(
                 f"  {tenth * 10:3d}%  {done}/{self.total} {self.label}  {self._rate():.1f}/s"
+                f"  {time.monotonic() - self.started:.0f} s so far"
             )
             self._next_tenth = tenth + 1
 

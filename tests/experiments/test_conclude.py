@@ -1,5 +1,7 @@
 """Concluding an experiment: the decision, who gets what afterwards, and the prompt label move."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -235,3 +237,25 @@ def test_a_second_conclusion_is_refused_and_changes_nothing(prompt_experiment):
     )
     assert ExperimentChange.objects.filter(summary__startswith="Concluded").count() == 1
     assert _production().version.number == 2
+
+
+def test_the_conclude_form_and_the_concluded_page_name_variants_as_the_walkthrough_does(
+    prompt_experiment, admin_client
+):
+    """The walkthrough says "choose *Candidate prompt (treatment, listing_assistant@2)*": the form
+    offers that, and the experiment's page names the shipped variant the same way afterwards,
+    not by its key (``listing_prompt_version:treatment``)."""
+    url = f"/admin/experiments/experiment/{prompt_experiment.pk}/"
+    form = admin_client.get(f"{url}conclude/").content.decode()
+    assert "Production prompt (control, listing_assistant@1)" in form
+    assert "Candidate prompt (treatment, listing_assistant@2)" in form
+    treatment = variant(prompt_experiment, "treatment")
+    response = admin_client.post(
+        f"{url}conclude/",
+        {"decision": "ship", "shipped_variant": treatment.pk, "notes": "Acceptance up."},
+    )
+    assert response.status_code == 302
+    page = admin_client.get(f"{url}change/").content.decode()
+    shipped = re.search(r'field-shipped.*?<div class="readonly">([^<]*)</div>', page, re.S)
+    assert shipped is not None
+    assert shipped.group(1) == "Candidate prompt (treatment, listing_assistant@2)"

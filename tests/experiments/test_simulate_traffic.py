@@ -266,3 +266,68 @@ def test_a_ratio_metric_is_refused_with_a_clear_message(experiment):
         simulate("--units", "10", "--baseline", "per_view=0.1")
     simulate("--units", "10")  # its events are simply not drawn
     assert Exposure.objects.count() == 10
+
+
+def test_backdate_spreads_a_young_experiment_over_past_days_and_the_chart_gets_a_line(
+    experiment, admin_client
+):
+    """The walkthrough's case: an experiment started a minute ago. Without --backdate its people
+    all arrive in that minute and the cumulative chart is one dot; with it, the start moves back
+    (said in the history and on the results page) and every day gets people and a point."""
+    from xml.etree import ElementTree
+
+    from experiments.models import DailyResult
+    from experiments.services import refresh_results
+
+    started = timezone.now() - timezone.timedelta(minutes=1)
+    Experiment.objects.filter(pk=experiment.pk).update(started_at=started)
+    out = io.StringIO()
+    call_command(
+        "simulate_traffic",
+        "--experiment",
+        "checkout",
+        "--units",
+        "2000",
+        "--baseline",
+        "contact_rate=0.3",
+        "--backdate",
+        "--days",
+        "14",
+        stdout=out,
+    )
+    experiment.refresh_from_db()
+    now = timezone.now()
+    assert abs((now - experiment.started_at) - timezone.timedelta(days=14)).total_seconds() < 60
+    assert "Moved the start of 'checkout' back" in out.getvalue()
+    [change] = experiment.changes.filter(summary__startswith="Start moved back")
+    assert "simulated" in change.summary
+    days = {t.date() for t in Exposure.objects.values_list("first_seen_at", flat=True)}
+    assert len(days) >= 14
+    assert not Exposure.objects.filter(first_seen_at__gt=now).exists()
+
+    refresh_results(experiment)
+    assert DailyResult.objects.filter(experiment=experiment).count() >= 13
+    page = admin_client.get(f"/admin/experiments/experiment/{experiment.pk}/results/")
+    html = page.content.decode()
+    assert "Start moved back for a simulated history" in html
+    svg = html[html.index("<svg", html.index("Cumulative lift")) :]
+    svg = svg[: svg.index("</svg>") + 6]
+    root = ElementTree.fromstring(svg)
+    [line] = [
+        p for p in root.iter("{http://www.w3.org/2000/svg}polyline") if p.get("class") == "estimate"
+    ]
+    assert len(line.get("points").split()) >= 13
+
+
+def test_without_backdate_the_start_stays_and_a_second_run_moves_nothing(experiment):
+    before = Experiment.objects.get(pk=experiment.pk).started_at  # ten days ago (the factory)
+    simulate("--units", "100", "--days", "3")
+    assert Experiment.objects.get(pk=experiment.pk).started_at == before
+    simulate("--units", "100", "--days", "3", "--backdate", "--seed", "2")
+    assert Experiment.objects.get(pk=experiment.pk).started_at == before  # older than 3 days
+    assert not experiment.changes.filter(summary__startswith="Start moved back").exists()
+
+
+def test_backdate_is_refused_through_the_site(experiment):
+    with pytest.raises(CommandError, match="--backdate is for the fast path only"):
+        simulate("--units", "5", "--through-site", "--backdate")

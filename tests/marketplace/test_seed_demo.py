@@ -302,6 +302,7 @@ def test_progress_prints_one_line_per_tenth_when_output_is_not_a_terminal():
     lines = out.getvalue().splitlines()
     assert [line.split()[0] for line in lines] == ["10%", "40%", "100%"]
     assert lines[-1].split()[1] == "40/40"
+    assert all(line.endswith(" s so far") for line in lines)  # how long it has taken
 
 
 def test_progress_redraws_one_line_on_a_terminal():

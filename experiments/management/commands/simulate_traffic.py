@@ -3,6 +3,9 @@
     python manage.py simulate_traffic --experiment ai_search --units 20000 \\
         --effect contact_rate=0.10 --baseline contact_rate=0.08 --seed 7
     python manage.py simulate_traffic --experiment ai_search --clear
+
+``--backdate --days 14`` moves a young experiment's start back 14 days first, so the simulated
+people spread over two weeks (recorded in the experiment's history).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from experiments.models import Experiment
 from experiments.simulation import SimulationPlan, clear_simulated, simulate
@@ -71,7 +75,20 @@ class Command(BaseCommand):
             "--days",
             type=int,
             default=14,
-            help="Spread exposures over this many past days (1 to 365).",
+            help=(
+                "Spread exposures over this many past days (1 to 365), within the time since "
+                "the experiment started (see --backdate)."
+            ),
+        )
+        parser.add_argument(
+            "--backdate",
+            action="store_true",
+            help=(
+                "If the experiment started less than --days ago, move its start back to --days "
+                "ago first, so the simulated people spread over all the days and the lift chart "
+                "has a point per day. Recorded in the experiment's history; for simulated "
+                "history only."
+            ),
         )
         parser.add_argument(
             "--through-site",
@@ -122,6 +139,7 @@ class Command(BaseCommand):
             days=options["days"],
             through_site=options["through_site"],
             pre_exposure=options["pre_exposure"],
+            backdate=options["backdate"],
         )
         started = time.monotonic()
         try:
@@ -137,6 +155,12 @@ class Command(BaseCommand):
                 f"({split}), {report.events} events. These rows are marked simulated."
             )
         )
+        if report.backdated_from is not None:
+            self.stdout.write(
+                f"Moved the start of {experiment.key!r} back from "
+                f"{timezone.localtime(report.backdated_from):%Y-%m-%d %H:%M} to {plan.days} days "
+                "ago, for a simulated history (recorded in its history)."
+            )
         if plan.through_site and report.exposed < report.units:
             self.stdout.write(
                 f"{report.units - report.exposed} units were not exposed: the site did not put "

@@ -70,9 +70,17 @@ class Command(BaseCommand):
 
         plan = build_plan(options["seed"], options["users"], options["listings"])
         with_photos = not options["no_images"]
+        photos = sum(len(listing.photos) for listing in plan.listings) if with_photos else 0
         self._say(
             f"Seeding {len(plan.users)} users and {len(plan.listings)} listings"
-            f"{' with photos' if with_photos else ''} (seed {options['seed']})..."
+            f"{f' with {photos} photos' if photos else ''} (seed {options['seed']}). This "
+            "happens once, on the first start"
+            + (
+                f": drawing the photos is most of it, on {os.cpu_count() or 1} cores "
+                "(--no-images skips them)."
+                if photos
+                else "."
+            )
         )
         bar = ProgressBar(
             self.stdout, total=len(plan.listings), label="listings", enabled=self.verbosity > 0
