@@ -17,7 +17,7 @@ from .models import (
     ModerationQueueItem,
     Thread,
 )
-from .services import remove_listing
+from .services import reject_listing
 
 
 @admin.register(Category)
@@ -208,7 +208,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     def remove_selected(self, request, queryset) -> None:
         count = 0
         for listing in queryset:
-            remove_listing(listing)
+            reject_listing(listing)
             count += 1
         self.message_user(request, f"Removed {count} listings.")
 
