@@ -282,9 +282,13 @@ def suggest_listing(
     prompt_ref: str = LISTING_ASSISTANT_PROMPT,
     context: dict | None = None,
     timeout: float | None = None,
+    form_description: str = "",
 ) -> Suggestion:
     """Ask the listing assistant about a seller's rough text, with the prompt version
     ``prompt_ref`` names (by default the ``production`` label).
+
+    The price the seller states, in ``text`` or else in the description they already typed in
+    the form (``form_description``, never sent to the model), is the price suggested.
 
     The seller is waiting, and so is a web server thread: the call has ``timeout`` seconds in
     all (default ``AI_ASSISTANT_TIMEOUT_SECONDS``), retries included. Raises ``llm.LLMError``
@@ -310,7 +314,7 @@ def suggest_listing(
         provider_label=result.provider_label,
         prompt_version=result.version,
         call=result.call,
-        seller_price=stated_price(text),
+        seller_price=stated_price(text) or stated_price(form_description),
     )
 
 

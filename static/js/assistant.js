@@ -114,6 +114,16 @@
     suggestion.hidden = true;
   }
 
+  // Suggest also sends the form's description, where the seller may have stated their price
+  // (the server reads it for that alone). Not hx-include: htmx would validate that required
+  // field and send nothing while it is empty.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var description = document.getElementById("id_description");
+    if (event.target.closest(".assistant-form") && description) {
+      event.detail.parameters.description = description.value;
+    }
+  });
+
   // A field the seller edits after the assistant filled it is theirs again.
   document.addEventListener("input", function (event) {
     if (event.isTrusted && event.target.classList) event.target.classList.remove("filled-by-ai");

@@ -107,6 +107,20 @@ def test_a_price_the_seller_states_is_the_price_it_suggests_not_the_range(seller
     assert "ask €59 – €64" in response.text
 
 
+def test_a_price_stated_in_the_forms_description_is_kept_too(seller_client):
+    """The seller wrote the description in the form ("Price: 40 euro") and asks the assistant
+    with a text that names no price: the form's price is still theirs, not the range's."""
+    response = seller_client.post(
+        SUGGEST,
+        {"text": "iphone 12 64gb black", "description": "Works well. Price: 40 euro, pickup."},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'data-use="price" data-value="40" data-currency="EUR"' in response.text
+    call = AssistantSuggestion.objects.get().llm_call
+    assert call is not None
+    assert "40 euro" not in json.dumps(call.messages)  # the model never read the form
+
+
 @pytest.mark.parametrize(
     ("text", "amount", "currency"),
     [
