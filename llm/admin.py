@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from . import features
 from .admin_extensions import version_panels
@@ -222,17 +223,17 @@ def score_rows(columns: list[HealthColumn]) -> list[tuple[str, list[tuple[Any, s
     ]
 
 
+def wrappable(name: str) -> str:
+    """``listing_enrichment@1`` as HTML that may wrap after its underscores: a narrow column in
+    a list instead of one as wide as the longest name."""
+    return format_html_join(mark_safe("_<wbr>"), "{}", ((part,) for part in name.split("_")))
+
+
 @admin.register(PromptVersion)
 class PromptVersionAdmin(admin.ModelAdmin):
-    list_display = (
-        "__str__",
-        "prompt",
-        "number",
-        "short_hash",
-        "model",
-        "labels_here",
-        "created_at",
-    )
+    # "listing_assistant@2" names the prompt and the number: no columns of their own, so that the
+    # labels (what the walkthrough reads) stay in view at 1280 px beside the filters.
+    list_display = ("__str__", "labels_here", "model", "short_hash", "created_at")
     list_filter = ("prompt",)
     list_select_related = ("prompt",)
     search_fields = ("prompt__name", "content_hash")
@@ -547,15 +548,14 @@ class AddToDatasetForm(forms.Form):
 
 @admin.register(LLMCall)
 class LLMCallAdmin(admin.ModelAdmin):
+    # Few, narrow columns: the list fits 1280 px beside its filters (the purpose is a filter,
+    # cached is in the status, input and output tokens share one column).
     list_display = (
         "created_at",
-        "prompt_version",
-        "purpose",
+        "version_shown",
         "provider_label",
-        "status",
-        "cached",
-        "input_tokens",
-        "output_tokens",
+        "status_shown",
+        "tokens",
         "cost",
         "latency",
     )
@@ -723,6 +723,18 @@ class LLMCallAdmin(admin.ModelAdmin):
                 "cost": figures.per_day(figures.cost),
             }
         return response
+
+    @admin.display(description="prompt version", ordering="prompt_version")
+    def version_shown(self, obj: LLMCall) -> str:
+        return wrappable(str(obj.prompt_version)) if obj.prompt_version_id else "-"
+
+    @admin.display(description="status", ordering="status")
+    def status_shown(self, obj: LLMCall) -> str:
+        return f"{obj.status} (cached)" if obj.cached else obj.status
+
+    @admin.display(description="tokens in → out", ordering="input_tokens")
+    def tokens(self, obj: LLMCall) -> str:
+        return f"{obj.input_tokens:,} → {obj.output_tokens:,}"
 
     @admin.display(description="latency", ordering="latency_ms")
     def latency(self, obj: LLMCall) -> str:

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.html import format_html
 
+from llm.admin import wrappable
+
 from .enrichment import queue_enrichment
 from .models import (
     AssistantSuggestion,
@@ -17,7 +19,7 @@ from .models import (
     ModerationQueueItem,
     Thread,
 )
-from .services import remove_listing
+from .services import reject_listing
 
 
 @admin.register(Category)
@@ -118,15 +120,15 @@ class MessageAdmin(admin.ModelAdmin):
 
 @admin.register(EnrichmentJob)
 class EnrichmentJobAdmin(admin.ModelAdmin):
+    # The listing names the job; the newest come first (queued_at), so that column can go: the
+    # list fits 1280 px beside its filters.
     list_display = (
-        "id",
         "listing",
         "status",
         "reason",
         "attempts",
         "verdict_display",
-        "prompt_version",
-        "queued_at",
+        "version_shown",
         "finished_at",
     )
     list_filter = ("status", "reason", "listing__category", "prompt_version")
@@ -138,6 +140,10 @@ class EnrichmentJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="prompt version", ordering="prompt_version")
+    def version_shown(self, job: EnrichmentJob) -> str:
+        return wrappable(str(job.prompt_version)) if job.prompt_version_id else "-"
 
     @admin.display(description="verdict")
     def verdict_display(self, job: EnrichmentJob) -> str:
@@ -208,7 +214,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     def remove_selected(self, request, queryset) -> None:
         count = 0
         for listing in queryset:
-            remove_listing(listing)
+            reject_listing(listing)
             count += 1
         self.message_user(request, f"Removed {count} listings.")
 

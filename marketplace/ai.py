@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -198,6 +199,48 @@ def _round_price(value: Decimal | float) -> Decimal:
     return (value / step).quantize(Decimal(1)) * step
 
 
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+_WORDS = {"eur": "EUR", "euro": "EUR", "euros": "EUR", "usd": "USD", "dollar": "USD",
+          "dollars": "USD", "gbp": "GBP", "pound": "GBP", "pounds": "GBP"}  # fmt: skip
+_AMOUNT = r"\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d{1,2})?"
+# A price the seller wrote: "40 euro", "€40", "£1,200", "price: 40", "asking 40". A bare number
+# is not one ("iphone 12", "64gb").
+_STATED_PRICE = re.compile(
+    rf"(?P<symbol>[€$£])\s?(?P<a>{_AMOUNT})(?![\w.,])"
+    rf"|\b(?P<b>{_AMOUNT})\s?(?:(?P<after>[€$£])|(?P<word>{'|'.join(_WORDS)})\b)"
+    rf"|\b(?:price|asking|asking price|preis|vb)\s*:?\s*(?P<c>{_AMOUNT})(?![\w.,%])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class StatedPrice:
+    """The price the seller wrote in their own text, in their currency."""
+
+    amount: Decimal
+    currency: str
+
+
+def stated_price(text: str) -> StatedPrice | None:
+    """The first price the seller states in ``text`` ("40 euro" → 40 EUR), or None.
+
+    Without a currency, "price 40" is taken in euros, the site's default currency.
+    """
+    match = _STATED_PRICE.search(text)
+    if match is None:
+        return None
+    raw = match.group("a") or match.group("b") or match.group("c")
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
+        raw = re.sub(r"[.,]", "", raw)  # "1.200" and "1,200" are thousands
+    amount = Decimal(raw.replace(",", "."))
+    if not amount or amount >= Decimal("1e9"):
+        return None
+    symbol = match.group("symbol") or match.group("after")
+    word = (match.group("word") or "").lower()
+    currency = _SYMBOLS.get(symbol or "") or _WORDS.get(word) or Listing.Currency.EUR.value
+    return StatedPrice(amount=amount, currency=currency)
+
+
 @dataclass
 class Suggestion:
     title: str
@@ -209,6 +252,8 @@ class Suggestion:
     provider_label: str
     prompt_version: PromptVersion
     call: LLMCall
+    # What the seller asks in their own words: what "Use" puts in the price field, not the range.
+    seller_price: StatedPrice | None = None
 
     @cached_property
     def category_object(self) -> Category | None:
@@ -237,9 +282,13 @@ def suggest_listing(
     prompt_ref: str = LISTING_ASSISTANT_PROMPT,
     context: dict | None = None,
     timeout: float | None = None,
+    form_description: str = "",
 ) -> Suggestion:
     """Ask the listing assistant about a seller's rough text, with the prompt version
     ``prompt_ref`` names (by default the ``production`` label).
+
+    The price the seller states, in ``text`` or else in the description they already typed in
+    the form (``form_description``, never sent to the model), is the price suggested.
 
     The seller is waiting, and so is a web server thread: the call has ``timeout`` seconds in
     all (default ``AI_ASSISTANT_TIMEOUT_SECONDS``), retries included. Raises ``llm.LLMError``
@@ -265,6 +314,7 @@ def suggest_listing(
         provider_label=result.provider_label,
         prompt_version=result.version,
         call=result.call,
+        seller_price=stated_price(text) or stated_price(form_description),
     )
 
 

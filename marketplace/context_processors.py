@@ -3,12 +3,14 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from .models import Category, Message, Thread
+from .understanding import SEARCH_EXAMPLE
 
 
 def site(request: HttpRequest) -> dict:
     """What every page's top bar needs. Lazy, so a page that shows none of it pays nothing."""
     context: dict = {
         "SITE_NAME": settings.SITE_NAME,
+        "SEARCH_EXAMPLE": SEARCH_EXAMPLE,
         "nav_categories": SimpleLazyObject(lambda: list(Category.objects.all())),
     }
     user = request.user

@@ -132,6 +132,7 @@ class Listing(models.Model):
         FLAGGED = "flagged", "Flagged for review"  # still visible, in the moderation queue
         HELD = "held", "Held for review"  # hidden from buyers until a moderator decides
         APPROVED = "approved", "Approved by a moderator"
+        REJECTED = "rejected", "Removed by a moderator"
 
     class Currency(models.TextChoices):
         EUR = "EUR", "€"
@@ -191,6 +192,24 @@ class Listing(models.Model):
     def is_public(self) -> bool:
         visible = self.status in (self.Status.ACTIVE, self.Status.SOLD)
         return visible and self.moderation != self.Moderation.HELD
+
+    @property
+    def publication_note(self) -> str:
+        """What the seller is told once the listing went live: where it really stands.
+
+        Without a worker the screening runs before the seller's redirect, so the listing may
+        already be held or flagged; "live" is said only when buyers can see it.
+        """
+        if self.status != self.Status.ACTIVE:
+            return "Your listing is saved; buyers cannot see it."
+        if self.moderation == self.Moderation.HELD:
+            return (
+                "Your listing is saved but not live: it is hidden from buyers until a moderator "
+                "has looked at it."
+            )
+        if self.moderation == self.Moderation.FLAGGED:
+            return "Your listing is live. A moderator will look at it; buyers can see it meanwhile."
+        return "Your listing is live."
 
     @property
     def currency_symbol(self) -> str:

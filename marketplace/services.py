@@ -121,6 +121,16 @@ def mark_listing_sold(listing: Listing) -> Listing:
 
 
 @transaction.atomic
+def reject_listing(listing: Listing) -> Listing:
+    """A moderator takes the listing down; marked as theirs, so its seller is not told that
+    they deleted it themselves."""
+    listing.status = Listing.Status.REMOVED
+    listing.moderation = Listing.Moderation.REJECTED
+    listing.save(update_fields=["status", "moderation", "updated_at"])
+    return listing
+
+
+@transaction.atomic
 def remove_listing(listing: Listing) -> Listing:
     """Take a listing down for good. The row stays: buyers' conversations point at it."""
     listing.status = Listing.Status.REMOVED

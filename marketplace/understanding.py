@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 FROM, UNDERSTOOD, OFF = "from", "understood", "ai"  # query parameters
 COOKIE = "bz_smart_search"
+# The example in the search boxes: a query that smart search understands and that the demo data
+# answers (tests/marketplace/test_search_example.py seeds the demo and checks it).
+SEARCH_EXAMPLE = "iphone under €400 in Munich"
 FIELDS = ("category", "min_price", "max_price", "city", "condition", "sort")
 SORT_LABELS = {
     "price_asc": "Cheapest first",
@@ -143,7 +146,7 @@ def chips(request: HttpRequest) -> list[Chip]:
         remaining.pop(name)
         remaining.pop("page", None)
         remaining[UNDERSTOOD] = ",".join(n for n in understood if n != name)
-        label = _label(name, clean_param(params, name))
+        label = filter_label(name, clean_param(params, name))
         result.append(Chip(label, f"{request.path}?{remaining.urlencode()}"))
     return result
 
@@ -180,7 +183,8 @@ def plain_search_url(request: HttpRequest) -> str:
     return f"{request.path}?{params.urlencode()}"
 
 
-def _label(name: str, value: str) -> str:
+def filter_label(name: str, value: str) -> str:
+    """A filter as the buyer reads it: "Phones", "under €300", "Berlin", "Used"."""
     if name == "category":
         return Category.objects.filter(slug=value).values_list("name", flat=True).first() or value
     if name in ("min_price", "max_price"):

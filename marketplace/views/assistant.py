@@ -76,9 +76,14 @@ def assistant_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "marketplace/_assistant_result.html", context)
 
     prompt_ref, label = assistant_prompt_for(request)
+    # The form's own description, for a price the seller stated there (read here, not by the model).
+    description = clean_text(request.POST.get("description", ""), multiline=True)[:MAX_TEXT]
     try:
         suggestion = ai.suggest_listing(
-            text, prompt_ref=prompt_ref, context={"experiment_label": label}
+            text,
+            prompt_ref=prompt_ref,
+            context={"experiment_label": label},
+            form_description=description,
         )
     except llm.PromptRefError as error:
         # A configuration fault (a prompt not synced), not the seller's: nothing was asked.

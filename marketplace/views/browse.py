@@ -16,7 +16,7 @@ from waffle import flag_is_active
 from accounts.models import User
 from experiments.api import track
 
-from .. import ab_tests, understanding
+from .. import ab_tests, relaxation, understanding
 from ..forms import MessageForm, SearchForm
 from ..models import Category, Favourite, Listing, Thread
 from ..search import search_listings
@@ -115,6 +115,11 @@ def _render_results(
     results = search_listings(filters, base=Listing.objects.for_cards(request.user))
     page_obj = paginate(request, results)
     context = {"form": form, "filters": filters, "category": category, "page_obj": page_obj}
+    if page_obj.paginator.count == 0:  # only a page with nothing to show pays for the counts
+        fixed = "category" if category else ""
+        context["relaxations"] = relaxation.suggestions(
+            request, filters, Listing.objects.all(), fixed=fixed
+        )
     return render(request, "marketplace/search.html", context | (extra or {})), page_obj
 
 

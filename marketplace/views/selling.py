@@ -48,6 +48,16 @@ def _track_published(request: AuthenticatedHttpRequest, listing: Listing) -> Non
         services.score_published_suggestion(listing)
 
 
+def _say_where_it_stands(request: AuthenticatedHttpRequest, listing: Listing) -> None:
+    """The message after putting a listing live, read from the row: the screening (run at once
+    when there is no worker) may have held it back already."""
+    listing.refresh_from_db(fields=["status", "moderation"])
+    if listing.moderation == Listing.Moderation.HELD:
+        messages.warning(request, listing.publication_note)
+    else:
+        messages.success(request, listing.publication_note)
+
+
 def _render_form(request: AuthenticatedHttpRequest, context: dict) -> HttpResponse:
     context["assistant"] = assistant_enabled(request)  # records the seller's exposure
     return render(request, "marketplace/listing_form.html", context)
@@ -69,7 +79,7 @@ def listing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.link_suggestion(listing, request.POST.get("suggestion"))
         if publish:
             _track_published(request, listing)
-            messages.success(request, "Your listing is live.")
+            _say_where_it_stands(request, listing)
             return redirect(listing)
         messages.success(request, "Draft saved. Publish it when you are ready.")
         return redirect("listing_edit", pk=listing.pk)
@@ -97,7 +107,7 @@ def listing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, note)
             return redirect("listing_edit", pk=listing.pk)
         if not was_live and listing.status == Listing.Status.ACTIVE:
-            messages.success(request, "Your listing is live.")
+            _say_where_it_stands(request, listing)
         else:
             messages.success(request, "Your changes are saved.")
         return redirect(listing)
@@ -127,7 +137,7 @@ def listing_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.messages[0])
     else:
         _track_published(request, listing)
-        messages.success(request, "Your listing is live.")
+        _say_where_it_stands(request, listing)
     return redirect(safe_next(request, listing.get_absolute_url()))
 
 

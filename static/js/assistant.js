@@ -27,11 +27,25 @@
     });
   }
 
-  function fillAttributes() {
+  // A value the seller entered themselves (not one the assistant filled in, not the same value).
+  // "Use all" keeps it; the part's own "Use" button still replaces it, on purpose.
+  function sellersOwn(element, value) {
+    return !!element && element.value !== "" && element.value !== String(value)
+      && !element.classList.contains("filled-by-ai");
+  }
+
+  function fillAttributes(keepSellers) {
     var attributes = JSON.parse(document.getElementById("suggestion-attributes").textContent);
     Object.keys(attributes).forEach(function (key) {
-      setValue(document.getElementById("id_attr_" + key), attributes[key]);
+      var input = document.getElementById("id_attr_" + key);
+      if (keepSellers && sellersOwn(input, attributes[key])) return;
+      setValue(input, attributes[key]);
     });
+  }
+
+  function target(part) {
+    var field = part.dataset.use;
+    return document.getElementById(field === "category" ? "id_category" : FIELDS[field]);
   }
 
   // Choosing a category swaps its attribute fields in (htmx); run `then` once they are there.
@@ -54,11 +68,21 @@
   function use(button) {
     var suggestion = button.closest("[data-suggestion]");
     document.getElementById("id_suggestion").value = suggestion.dataset.suggestion;
-    var buttons = button.dataset.use === "all"
+    var all = button.dataset.use === "all";
+    var buttons = all
       ? Array.from(suggestion.querySelectorAll("[data-use]:not([data-use=all])"))
       : [button];
-    var fields = buttons.map(function (b) { return b.dataset.use; });
     var categoryButton = suggestion.querySelector("[data-use=category]");
+    if (all) {
+      // What the seller typed stays (their price above all); those parts say so.
+      var keptCategory = categoryButton && sellersOwn(target(categoryButton), categoryButton.dataset.value);
+      buttons = buttons.filter(function (part) {
+        var kept = part.dataset.use === "attributes" ? keptCategory : sellersOwn(target(part), part.dataset.value);
+        if (kept) { part.textContent = "Use instead of yours"; part.classList.add("kept-sellers"); }
+        return !kept;
+      });
+    }
+    var fields = buttons.map(function (b) { return b.dataset.use; });
     // Attributes belong to their category: using them uses the category too.
     if (fields.indexOf("attributes") >= 0 && categoryButton && fields.indexOf("category") < 0) {
       buttons.push(categoryButton);
@@ -67,13 +91,14 @@
     function fill() {
       buttons.forEach(function (part) {
         var field = part.dataset.use;
-        if (field === "attributes") fillAttributes();
+        if (field === "attributes") fillAttributes(all);
         else if (FIELDS[field]) setValue(document.getElementById(FIELDS[field]), part.dataset.value);
+        if (field === "price" && part.dataset.currency) setValue(document.getElementById("id_currency"), part.dataset.currency);
         part.textContent = "Used";
         part.disabled = true;
       });
-      accept(suggestion, fields);
-      if (button.dataset.use === "all") { button.textContent = "Used"; button.disabled = true; }
+      if (fields.length) accept(suggestion, fields);
+      if (all) { button.textContent = "Used"; button.disabled = true; }
     }
     if (fields.indexOf("category") >= 0) useCategory(categoryButton.dataset.value, fill);
     else fill();
@@ -88,6 +113,21 @@
     });
     suggestion.hidden = true;
   }
+
+  // Suggest also sends the form's description, where the seller may have stated their price
+  // (the server reads it for that alone). Not hx-include: htmx would validate that required
+  // field and send nothing while it is empty.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var description = document.getElementById("id_description");
+    if (event.target.closest(".assistant-form") && description) {
+      event.detail.parameters.description = description.value;
+    }
+  });
+
+  // A field the seller edits after the assistant filled it is theirs again.
+  document.addEventListener("input", function (event) {
+    if (event.isTrusted && event.target.classList) event.target.classList.remove("filled-by-ai");
+  });
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-suggestion] [data-use]");

@@ -147,6 +147,70 @@ def test_a_seller_with_the_assistant_uses_its_suggestions_and_publishes(
 
 
 @pytest.mark.usefixtures("assistant_experiment")
+def test_use_all_keeps_the_price_the_seller_wrote_in_their_text_or_typed_in_the_form(
+    new_page: Callable[..., Page],
+):
+    user = seller_in("treatment")
+    seller = open_post_form(new_page, user)
+    form = seller.locator("#listing-form")
+    assistant = assistant_panel(seller)
+    price_field = form.get_by_label(re.compile(r"^Price"))
+
+    # The price stated in the text is the assistant's price; similar listings only inform.
+    with same_document(seller):
+        assistant.get_by_label("Describe your item").fill(f"{ROUGH_TEXT}, 40 euro")
+        assistant.get_by_role("button", name="Suggest").click()
+        expect(suggested(assistant, "Price")).to_contain_text("Your price")
+        expect(suggested(assistant, "Price")).to_contain_text("ask €315 – €360")
+        with seller.expect_response(re.compile(r"/accept/$")):
+            assistant.get_by_role("button", name="Use all suggestions").click()
+    expect(price_field).to_have_value("40")
+    expect(form.get_by_label("Title")).to_have_value(SUGGESTED_TITLE)
+
+    # A seller who asks again and has typed a price of their own keeps it, and is told so.
+    with same_document(seller):
+        price_field.fill("45")
+        assistant.get_by_label("Describe your item").fill(ROUGH_TEXT)
+        assistant.get_by_role("button", name="Suggest").click()
+        expect(suggested(assistant, "Price")).to_contain_text("€315 – €360")
+        with seller.expect_response(
+            accepting("title", "category", "attributes", "condition", "description")
+        ):
+            assistant.get_by_role("button", name="Use all suggestions").click()
+    expect(price_field).to_have_value("45")
+    expect(suggested(assistant, "Price").get_by_role("button")).to_have_text("Use instead of yours")
+    expect(form.get_by_label("Title")).to_have_value(SUGGESTED_TITLE)
+
+    seller.get_by_role("button", name="Publish").click()
+    expect(seller.locator(".detail-price")).to_have_text("€45")
+    assert Listing.objects.get(seller=user).price == Decimal(45)
+
+
+@pytest.mark.usefixtures("assistant_experiment")
+def test_use_all_keeps_a_description_the_seller_wrote_and_the_price_it_states(
+    new_page: Callable[..., Page],
+):
+    seller = open_post_form(new_page, seller_in("treatment"))
+    form = seller.locator("#listing-form")
+    assistant = assistant_panel(seller)
+    own_words = "Bought in 2021, always in a case. Price 40 euro, pickup in Berlin."
+
+    with same_document(seller):
+        form.get_by_label("Description").fill(own_words)
+        assistant.get_by_label("Describe your item").fill(ROUGH_TEXT)
+        assistant.get_by_role("button", name="Suggest").click()
+        expect(suggested(assistant, "Price").get_by_role("button")).to_have_text("Use €40")
+        with seller.expect_response(re.compile(r"/accept/$")):
+            assistant.get_by_role("button", name="Use all suggestions").click()
+    expect(form.get_by_label("Description")).to_have_value(own_words)
+    expect(suggested(assistant, "Description").get_by_role("button")).to_have_text(
+        "Use instead of yours"
+    )
+    expect(form.get_by_label(re.compile(r"^Price"))).to_have_value("40")
+    expect(form.get_by_label("Title")).to_have_value(SUGGESTED_TITLE)
+
+
+@pytest.mark.usefixtures("assistant_experiment")
 def test_a_seller_in_the_control_group_gets_no_assistant(new_page: Callable[..., Page]):
     seller = open_post_form(new_page, seller_in("control"))
     expect(seller.get_by_label("Title")).to_be_visible()

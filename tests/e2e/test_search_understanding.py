@@ -139,3 +139,36 @@ def test_a_visitor_in_the_control_group_gets_the_plain_search(
     expect(buyer.locator("#results-count")).to_be_visible()
     expect(understood(buyer)).to_have_count(0)
     expect(buyer.get_by_text("Smart search is")).to_have_count(0)
+
+
+def relaxations(page: Page) -> Locator:
+    return page.get_by_role("navigation", name="Listings you would find instead")
+
+
+@pytest.mark.usefixtures("phones_in_two_cities")
+def test_a_search_that_finds_nothing_offers_what_would_find_something(
+    new_page: Callable[..., Page], live_server: Any
+):
+    # With smart search: no iPhone under €250 in Berlin; without Berlin, or without the price.
+    buyer = new_page()
+    buyer.context.add_cookies([visitor_cookie(visitor_in("treatment"), live_server.url)])
+    buyer.goto("/")
+    search(buyer, "iphone under €250 in Berlin")
+    expect(buyer.locator("#results-count")).to_have_text("0 listings")
+    expect(relaxations(buyer).get_by_role("listitem")).to_have_text(
+        ["without under €250 1 listing", "without Berlin 1 listing"]
+    )
+    relaxations(buyer).get_by_role("link", name="without Berlin").click()
+    expect(card_titles(buyer)).to_have_text(["iPhone 11, 64 GB"])
+    expect(understood(buyer).locator(".chip")).to_have_text(["Phones", "under €250"])
+    expect(relaxations(buyer)).to_have_count(0)
+
+    # The plain search (the experiment's control) wants every word; one word alone finds some.
+    other = new_page()
+    other.context.add_cookies([visitor_cookie(visitor_in("control"), live_server.url)])
+    other.goto("/")
+    search(other, QUERY)
+    expect(other.locator("#results-count")).to_have_text("0 listings")
+    relaxations(other).get_by_role("link", name="“iphone” alone").click()
+    expect(other.get_by_role("heading", level=1)).to_have_text("Results for “iphone”")
+    expect(card_titles(other)).to_have_count(5)

@@ -276,3 +276,35 @@ def test_it_learns_from_the_active_listings_of_the_marketplace(categories):
     ListingFactory(title="Phone case", description="Deep blue.", category=category("phones"))
 
     assert assist(text, categories).category == "sports-hobbies"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("selling my ikea billy bookcase, white", "IKEA billy bookcase, white"),
+        ("kitchenaid mixer, red, barely used", "KitchenAid mixer, red, barely used"),
+        ("hp laptop 15 inch, works fine", "HP laptop 15 inch, works fine"),
+        ("north face jacket for kids", "North Face jacket for kids"),
+        ("my old ipad and airpods", "Apple iPad"),
+        ("lego star wars set, complete", "LEGO star wars set, complete"),
+    ],
+)
+def test_its_titles_write_brands_as_their_owners_do(categories, text, title):
+    assert assist(text, categories).title == title
+
+
+def test_it_leaves_ordinary_words_and_the_sellers_own_capitals_alone(categories):
+    output = assist(
+        "Apple tree cutting, head-high, from my garden. Bought at Ikea; 150 hp of love", categories
+    )
+
+    assert output.title.startswith("Apple tree cutting, head-high")
+    assert "Bought at Ikea; 150 hp of love" in output.description
+    assert "IKEA" not in output.description
+
+
+def test_brands_in_the_description_are_cased_too(categories):
+    output = assist("ikea kallax shelf. bought at ikea in 2020, smoke-free home", categories)
+
+    assert output.title == "IKEA kallax shelf"
+    assert "Bought at IKEA in 2020" in output.description

@@ -88,6 +88,62 @@ def test_it_suggests_a_listing_and_a_price_range_from_comparable_listings(seller
     assert Event.objects.filter(name="ai_suggestion_requested").count() == 1
 
 
+def test_a_price_the_seller_states_is_the_price_it_suggests_not_the_range(seller_client):
+    """ "40 euro" in the seller's text: Use (and so Use all) puts 40 in the price field; the range
+    of similar listings is shown beside it, for information."""
+    for price in (55, 60, 62, 70):
+        ListingFactory.create(
+            category=category("phones"),
+            price=price,
+            attributes={"brand": "Apple", "model": "iPhone 12"},
+        )
+    response = suggest(seller_client, "selling my iphone 12 64gb, black, 40 euro, berlin")
+    price_button = re.search(r'<button[^>]*data-use="price"[^>]*>([^<]*)</button>', response.text)
+    assert price_button is not None
+    assert 'data-value="40"' in price_button.group()
+    assert 'data-currency="EUR"' in price_button.group()
+    assert price_button.group(1) == "Use €40"
+    assert "Your price, as your text states it" in response.text
+    assert "ask €59 – €64" in response.text
+
+
+def test_a_price_stated_in_the_forms_description_is_kept_too(seller_client):
+    """The seller wrote the description in the form ("Price: 40 euro") and asks the assistant
+    with a text that names no price: the form's price is still theirs, not the range's."""
+    response = seller_client.post(
+        SUGGEST,
+        {"text": "iphone 12 64gb black", "description": "Works well. Price: 40 euro, pickup."},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'data-use="price" data-value="40" data-currency="EUR"' in response.text
+    call = AssistantSuggestion.objects.get().llm_call
+    assert call is not None
+    assert "40 euro" not in json.dumps(call.messages)  # the model never read the form
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("sofa, 40 euro", "40", "EUR"),
+        ("bike £1,200 ono", "1200", "GBP"),
+        ("chair, asking 35", "35", "EUR"),
+        ("lamp 12.50€", "12.50", "EUR"),
+        ("desk for 300$", "300", "USD"),
+    ],
+)
+def test_it_reads_the_sellers_stated_price(text, amount, currency):
+    found = ai.stated_price(text)
+    assert found is not None
+    assert (str(found.amount), found.currency) == (amount, currency)
+
+
+@pytest.mark.parametrize(
+    "text", ["iphone 12 64gb", "3 chairs, 2 years old", "battery at 87%", "55 inch tv"]
+)
+def test_numbers_that_are_not_prices_are_not_read_as_one(text):
+    assert ai.stated_price(text) is None
+
+
 def test_using_the_suggested_category_picks_its_option_in_the_forms_select(seller_client):
     """The form's category select has the categories' ids as option values, not their slugs."""
     response = suggest(seller_client)

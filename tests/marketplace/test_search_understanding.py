@@ -249,7 +249,7 @@ def test_pages_that_decide_nothing_expose_nobody(client, phones):
         client.cookies.clear()
         for path in ("/", listing.get_absolute_url(), "/search/", "/search/?category=phones"):
             page = client.get(path, follow=True).text
-            assert 'placeholder="Search phones, sofas, bikes…"' in page
+            assert 'placeholder="e.g. iphone under €400 in Munich"' in page
     assert not Exposure.objects.filter(experiment=experiment).exists()
     client.get("/search/", {"q": QUERY})  # a search that understanding decides: exposed
     assert Exposure.objects.filter(experiment=experiment).count() == 1

@@ -77,6 +77,8 @@ _MODEL_WORDS = {
     "rog": "ROG", "tuf": "TUF", "xps": "XPS", "eos": "EOS", "rtx": "RTX", "gtx": "GTX",
     "ti": "Ti", "gti": "GTI", "tdi": "TDI", "tsi": "TSI", "mac": "Mac",
 }  # fmt: skip
+# The product lines among them, names a seller may write on their own ("my old ipad").
+PRODUCT_LINE_NAMES = {word: name for word, name in _MODEL_WORDS.items() if len(word) >= 4}
 
 
 def pretty_model(raw: str) -> str:

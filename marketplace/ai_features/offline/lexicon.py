@@ -167,6 +167,12 @@ BRANDS: dict[str, str] = {
     "wilson": "Wilson", "head": "Head", "babolat": "Babolat", "salomon": "Salomon",
     "rossignol": "Rossignol", "shimano": "Shimano", "yamaha": "Yamaha", "fender": "Fender",
     "gibson": "Gibson", "burton": "Burton", "atomic": "Atomic", "peloton": "Peloton",
+    # home and garden
+    "ikea": "IKEA", "kitchenaid": "KitchenAid", "nespresso": "Nespresso", "tefal": "Tefal",
+    "smeg": "Smeg", "wmf": "WMF", "le creuset": "Le Creuset", "rowenta": "Rowenta",
+    "krups": "Krups", "gardena": "Gardena", "weber": "Weber", "makita": "Makita",
+    "stihl": "STIHL", "einhell": "Einhell", "vorwerk": "Vorwerk", "thermomix": "Thermomix",
+    "roomba": "Roomba", "irobot": "iRobot",
 }
 
 # Brand tokens that are ordinary words too: they count only next to a model or in a

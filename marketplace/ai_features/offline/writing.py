@@ -13,8 +13,8 @@ import re
 from llm.schemas import clean_text
 
 from ..schemas import CategoryOption
-from .attributes import Facts, Value
-from .lexicon import BRANDS, CONDITION_LABELS
+from .attributes import PRODUCT_LINE_NAMES, Facts, Value
+from .lexicon import AMBIGUOUS_BRANDS, AMBIGUOUS_MAKES, BRANDS, CAR_MAKES, CONDITION_LABELS
 from .text import sentence_case, sentences
 
 TITLE_LENGTH = 80
@@ -28,16 +28,49 @@ _SELLING = re.compile(
     re.I,
 )
 _ARTICLE = re.compile(r"^(?:my|our|a|an|the|this|these|some)\s+", re.I)
-_BRAND_CASE = {brand: name for brand, name in BRANDS.items() if " " not in brand and len(brand) > 2}
-_LOWERCASE_WORD = re.compile(r"(?<![\w&'-])[a-z][\w&'-]*")
+# Brands that are everyday words as well, in a sentence more often than not ("supreme quality").
+_ORDINARY_WORDS = {"supreme", "canyon", "omega", "converse", "fender", "esprit", "giant"}
+
+
+def _written_forms() -> dict[str, str]:
+    """Every name the lexicon knows, lowercase → as its owner writes it: brands ("ikea" → "IKEA",
+    "hp" → "HP", "north face" → "North Face"), car makes and product lines ("iphone" → "iPhone").
+
+    Only the case changes, never the word: "vw" stays "vw" rather than becoming "Volkswagen",
+    and a name that the lexicon writes with more words ("The North Face") lends its tail. Words
+    that are ordinary words too ("apple", "head", "seat") are left alone.
+    """
+    ambiguous = AMBIGUOUS_BRANDS | AMBIGUOUS_MAKES | _ORDINARY_WORDS
+    forms = {}
+    for key, name in [*BRANDS.items(), *CAR_MAKES.items(), *PRODUCT_LINE_NAMES.items()]:
+        if key in ambiguous:
+            continue
+        if name.casefold() == key:
+            forms[key] = name
+        elif name.casefold().endswith(" " + key):
+            forms[key] = name[-len(key) :]
+    return forms
+
+
+_WRITTEN_FORMS = _written_forms()
+# Lowercase only (a seller's own capitals are theirs), the longest names first; a two-letter name
+# ("hp", "lg") not right after a number, where it is a unit ("150 hp").
+_NOT_AFTER_A_NUMBER = r"(?<!\d )(?<!\d)"
+_NAMES = re.compile(
+    "|".join(
+        r"(?<![\w&'-])"
+        + (_NOT_AFTER_A_NUMBER if len(key) <= 2 else "")
+        + re.escape(key)
+        + r"(?![\w&'-])"
+        for key in sorted(_WRITTEN_FORMS, key=len, reverse=True)
+    )
+)
 
 
 def _brand_case(text: str) -> str:
-    """Brands as they write themselves: "samsung" → "Samsung", "lego" → "LEGO". Words written
-    with capitals are left as the seller wrote them."""
-    if _BRAND_CASE.keys().isdisjoint(_LOWERCASE_WORD.findall(text)):
-        return text  # the usual case, decided without a call per word
-    return _LOWERCASE_WORD.sub(lambda match: _BRAND_CASE.get(match.group(), match.group()), text)
+    """Names as their owners write them: "samsung" → "Samsung", "ikea" → "IKEA", "iphone" →
+    "iPhone". Words written with capitals are left as the seller wrote them."""
+    return _NAMES.sub(lambda match: _WRITTEN_FORMS[match.group()], text)
 
 
 def _without_opening(sentence: str) -> str:
