@@ -1,5 +1,5 @@
 # Bazaar. `make run` serves the site on SQLite with no other service; `make test` runs the suite.
-# Both create .venv and install the locked requirements on first use.
+# Both create .venv and install the locked requirements (hash-checked) on first use.
 
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +19,7 @@ help:
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-gbstats.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-gbstats.txt
 	touch $@
 
