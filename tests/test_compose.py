@@ -139,6 +139,7 @@ def test_the_dev_override_mounts_the_code_and_turns_debug_on():
     ],
     ids=["plain", "dev", "local-llm"],
 )
+@pytest.mark.slow
 def test_docker_compose_parses_each_way_docs_deploy_runs_it(arguments):
     result = subprocess.run(
         ["docker-compose", *arguments, "config"], cwd=ROOT, capture_output=True, text=True

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
@@ -23,6 +24,7 @@ def settings_in_a_fresh_process(expression: str, **environment: str) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.slow
 def test_a_database_url_picks_the_database():
     name = settings_in_a_fresh_process(
         'settings.DATABASES["default"]["ENGINE"], settings.DATABASES["default"]["NAME"]',
@@ -31,6 +33,7 @@ def test_a_database_url_picks_the_database():
     assert name == "django.db.backends.postgresql bazaar_elsewhere"
 
 
+@pytest.mark.slow
 def test_empty_variables_as_in_env_example_mean_the_embedded_default():
     empty = {
         "DATABASE_URL": "",
@@ -47,6 +50,7 @@ def test_empty_variables_as_in_env_example_mean_the_embedded_default():
     assert mode == "django.db.backends.sqlite3 True offline LocMemCache"
 
 
+@pytest.mark.slow
 def test_production_settings_take_the_key_from_the_file_the_containers_keep_it_in(tmp_path):
     """`docker compose exec web python manage.py …` runs without bin/with-secret-key: the
     settings read the key it generated, so the command signs as the site does."""
@@ -67,6 +71,7 @@ def test_production_settings_take_the_key_from_the_file_the_containers_keep_it_i
     )
 
 
+@pytest.mark.slow
 def test_production_settings_without_a_key_stop_and_say_how_to_give_one(tmp_path):
     env = {
         **os.environ,

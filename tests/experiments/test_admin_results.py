@@ -104,6 +104,7 @@ def test_a_split_within_chance_shows_no_srm_banner(staff_client, experiment):
     assert "Sample ratio check: p = 0.074 (alarm below p = 0.001)" in text_of(response)
 
 
+@pytest.mark.slow
 def test_a_52_48_split_of_20000_units_shows_the_srm_banner(staff_client, experiment):
     add_units(experiment, "control", 10_400, exposed_at=EXPOSED)
     add_units(experiment, "treatment", 9_600, exposed_at=EXPOSED)

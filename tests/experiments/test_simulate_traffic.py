@@ -127,6 +127,7 @@ def test_it_explains_a_malformed_effect(experiment):
         simulate("--units", "10", "--effect", "contact_rate")
 
 
+@pytest.mark.slow
 def test_metrics_that_share_an_event_keep_their_own_baselines():
     rate = MetricFactory(key="publish_rate", event_name="listing_published")
     count = MetricFactory(key="listings_per_unit", event_name="listing_published", kind="count")
@@ -226,6 +227,7 @@ def cuped_variance_ratio(stats) -> float:
     return (var_y - cov**2 / var_x) / var_y
 
 
+@pytest.mark.slow
 def test_pre_exposure_history_correlates_with_later_behaviour_so_cuped_reduces_variance():
     views = MetricFactory(key="views", event_name="listing_view", kind="count")
     experiment = ExperimentFactory(key="checkout", primary_metric=views, cuped=True)

@@ -418,6 +418,7 @@ def test_a_fixed_test_may_decide_only_at_its_planned_size_the_others_at_any_look
         may_decide("peeking", 10, 10)  # type: ignore[arg-type]  # not a method, on purpose
 
 
+@pytest.mark.slow
 def test_reading_an_aa_test_daily_inflates_false_positives_unless_the_rule_allows_for_it():
     """4,000 A/A experiments, read after each of 14 days and stopped at the first significant
     relative effect. Measured with this seed: the fixed test read daily calls 21.9% of them (the

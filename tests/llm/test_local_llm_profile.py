@@ -31,6 +31,7 @@ def profile_environment() -> dict[str, str]:
     return variables
 
 
+@pytest.mark.slow
 def test_the_profile_points_the_site_at_the_ollama_container():
     environment = profile_environment()
     read = settings_in_a_fresh_process(
