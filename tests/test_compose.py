@@ -198,6 +198,15 @@ def test_an_emptied_key_file_stops_the_start_instead_of_signing_with_nothing(tmp
     assert "is empty" in result.stderr
 
 
+def test_docs_deploy_gives_each_walkthrough_command_in_its_compose_exec_form():
+    walkthrough = (ROOT / "docs" / "walkthrough.md").read_text()
+    deploy = (ROOT / "docs" / "deploy.md").read_text()
+    commands = set(re.findall(r"\.venv/bin/python manage\.py (\w+)", walkthrough))
+    in_containers = set(re.findall(r"docker compose exec web python manage\.py (\w+)", deploy))
+    assert commands
+    assert commands <= in_containers
+
+
 def test_the_demo_is_seeded_by_compose_and_only_when_asked_by_the_migrate_script():
     """A production site starts without the demo's listings; `docker compose up` asks for them.
     (.ci/smoke-start-scripts runs bin/migrate as the migrate container does and counts them.)"""
