@@ -143,6 +143,7 @@ def test_the_same_seed_gives_the_same_marketplace_and_another_seed_a_different_o
     assert snapshot() != first
 
 
+@pytest.mark.slow
 def test_the_same_seed_draws_the_same_photos():
     seed("--listings", "6", "--users", "3")
     first = photo_fingerprints()
@@ -179,6 +180,7 @@ def test_reset_removes_only_demo_data(user):
     assert Listing.objects.filter(seller__is_demo=True).count() == 40
 
 
+@pytest.mark.slow
 def test_photos_are_stored_with_thumbnails_and_removed_with_the_demo(
     django_capture_on_commit_callbacks,
 ):
