@@ -4,6 +4,7 @@ and restarts, the demo's passwords passed through, and sessions signed with no p
 first start and kept). Nothing here runs Docker: the file is read as YAML, and parsed by
 docker-compose where it is installed (CI installs it)."""
 
+import json
 import os
 import re
 import shutil
@@ -151,6 +152,8 @@ def test_docker_compose_parses_each_way_docs_deploy_runs_it(arguments):
         assert web["OPENAI_BASE_URL"] == "http://ollama:11434/v1"
         assert web["LLM_PROVIDER"] == "openai"
         assert parsed["services"]["ollama-pull"]["command"] == [web["LLM_MODEL"]]
+        # The quotes of the env file are the file's, not the value's: the settings read JSON.
+        assert json.loads(web["LLM_PRICES"]) == {web["LLM_MODEL"]: {"input": 0, "output": 0}}
 
 
 def test_a_key_is_generated_on_first_start_and_kept_for_the_next(tmp_path):
