@@ -201,6 +201,20 @@ def test_an_emptied_key_file_stops_the_start_instead_of_signing_with_nothing(tmp
     assert "is empty" in result.stderr
 
 
+@pytest.mark.slow
+def test_the_compose_files_and_the_workflow_follow_their_published_schemas():
+    """docker compose v2 reads the Compose Specification, which the Debian docker-compose (v1)
+    that parses the files above predates; GitHub reads its workflow schema. Both schemas ship
+    inside check-jsonschema: no network."""
+    check = [str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema"]
+    for schema, files in [
+        ("vendor.compose-spec", ["docker-compose.yml", "compose.dev.yml"]),
+        ("vendor.github-workflows", [".github/workflows/ci.yml"]),
+    ]:
+        result = subprocess.run([*check, schema, *files], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_docs_deploy_gives_each_walkthrough_command_in_its_compose_exec_form():
     walkthrough = (ROOT / "docs" / "walkthrough.md").read_text()
     deploy = (ROOT / "docs" / "deploy.md").read_text()
