@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+# Every file checked against the lock's hashes (bin/lock-requirements).
+RUN pip install --require-hashes -r requirements.txt
 
 COPY . .
 # /app/secrets: where bin/with-secret-key keeps a generated key (a volume in docker-compose.yml,

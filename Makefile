@@ -1,25 +1,29 @@
 # Bazaar. `make run` serves the site on SQLite with no other service; `make test` runs the suite.
-# Both create .venv and install the locked requirements on first use.
+# Both create .venv and install the locked requirements (hash-checked) on first use.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test eval-gate test-e2e screenshots lint format typecheck migrate seed worker benchmarks lock clean help
+.PHONY: install run test test-fast eval-gate test-e2e screenshots lint format typecheck migrate seed worker benchmarks lock clean help
 
 help:
 	@echo "make run         serve http://127.0.0.1:$(PORT) (SQLite, eager tasks, offline model)"
 	@echo "make test        run the test suite (without the browser tests)"
+	@echo "make test-fast   the inner loop: the suite on every core, without the tests marked slow"
 	@echo "make test-e2e    run the browser tests in Chromium (CHROMIUM_PATH, default /usr/bin/chromium)"
 	@echo "make screenshots retake the screenshots in docs/img/ (needs Chromium too)"
-	@echo "make lint        ruff check, ruff format --check, mypy, lint-imports (the apps' boundaries)"
+	@echo "make lint        ruff check, ruff format --check, mypy, migrations check, lint-imports"
+	@echo "make eval-gate   each AI feature's evaluation gate (what CI runs)"
+	@echo "make lock        regenerate the hashed lock files from pyproject.toml's pins"
+	@echo "docker compose up  the site in containers: docs/deploy.md"
 	@echo "make benchmarks  run every benchmark (needs Postgres: see docs/benchmarks.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-gbstats.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-gbstats.txt
 	touch $@
 
@@ -33,6 +37,11 @@ run: install
 test: install
 	$(PY) -m pytest
 
+# The inner loop: pytest-xdist on every core, without the tests marked `slow` (each takes seconds:
+# real servers, subprocesses, big simulations); `make test` and CI run them all.
+test-fast: install
+	$(PY) -m pytest -q -n auto -m "not e2e and not slow"
+
 test-e2e: install
 	$(PY) -m pytest -m e2e tests/e2e
 
@@ -43,6 +52,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-cache
 
 format: install

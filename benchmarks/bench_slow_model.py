@@ -8,7 +8,7 @@ Starts the fake OpenAI-compatible server of llm/fake_server.py in this process, 
 request after ``--model-latency`` seconds (20), and the web server with bin/start-web, the script
 the `web` container runs, with production settings and ``LLM_PROVIDER=openai`` pointed at the fake
 model. It uses its own Postgres database (``BENCH_SLOW_DATABASE_URL``, default
-``bazaar_bench_slow``, seeded by bin/start-web's ``seed_demo``) and Redis database 13.
+``bazaar_bench_slow``, migrated by the benchmark itself) and Redis database 13.
 
 For each web server setup (``--web``: ``default`` is bin/start-web's own defaults, ``sync:N`` is N
 sync workers, ``gthread:NxT`` is N workers of T threads, each taking T connections at most, and
@@ -326,7 +326,7 @@ def start_web(setup: WebSetup, port: int, env: dict[str, str]) -> subprocess.Pop
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 600  # the first start seeds the demo
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"bin/start-web exited with status {process.returncode}")

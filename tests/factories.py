@@ -1,5 +1,6 @@
 import io
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,11 +10,26 @@ from PIL import Image
 from accounts.models import User
 from marketplace.models import Category, Favourite, Listing, ListingImage, Message, Thread
 
+T = TypeVar("T")
+
+
+class ModelFactory(factory.django.DjangoModelFactory[T]):
+    """A model factory whose call, ``UserFactory(...)``, mypy knows returns the model (a User),
+    as it does at run time; factory-boy types it as the factory itself."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> T: ...  # type: ignore[misc]
+
+
 # Every factory-made user's password, for tests that log in through the form.
 PASSWORD = "correct-horse-battery"
 
 
-class UserFactory(factory.django.DjangoModelFactory[User]):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -31,7 +47,7 @@ def category(slug: str = "phones") -> Category:
     return Category.objects.get(slug=slug)
 
 
-class ListingFactory(factory.django.DjangoModelFactory[Listing]):
+class ListingFactory(ModelFactory[Listing]):
     class Meta:
         model = Listing
 
@@ -49,7 +65,7 @@ class ListingFactory(factory.django.DjangoModelFactory[Listing]):
     published_at = factory.LazyFunction(timezone.now)
 
 
-class ListingImageFactory(factory.django.DjangoModelFactory[ListingImage]):
+class ListingImageFactory(ModelFactory[ListingImage]):
     class Meta:
         model = ListingImage
 
@@ -70,7 +86,7 @@ def image_upload(
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
 
 
-class FavouriteFactory(factory.django.DjangoModelFactory[Favourite]):
+class FavouriteFactory(ModelFactory[Favourite]):
     class Meta:
         model = Favourite
 
@@ -78,7 +94,7 @@ class FavouriteFactory(factory.django.DjangoModelFactory[Favourite]):
     listing = factory.SubFactory(ListingFactory)
 
 
-class ThreadFactory(factory.django.DjangoModelFactory[Thread]):
+class ThreadFactory(ModelFactory[Thread]):
     class Meta:
         model = Thread
 
@@ -86,7 +102,7 @@ class ThreadFactory(factory.django.DjangoModelFactory[Thread]):
     buyer = factory.SubFactory(UserFactory)
 
 
-class MessageFactory(factory.django.DjangoModelFactory[Message]):
+class MessageFactory(ModelFactory[Message]):
     class Meta:
         model = Message
 

@@ -2,15 +2,17 @@
 
 import time
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from celery.fixups.django import DjangoWorkerFixup
+from celery.fixups.django import DjangoWorkerFixup  # type: ignore[attr-defined]  # not in the stubs
 from django.db import connection
 
 from config.celery_app import app, close_old_database_connections
 
-WORKER_TASK = SimpleNamespace(request=SimpleNamespace(is_eager=False))
-EAGER_TASK = SimpleNamespace(request=SimpleNamespace(is_eager=True))
+# Stand-ins for a task: the handler reads only task.request.is_eager.
+WORKER_TASK: Any = SimpleNamespace(request=SimpleNamespace(is_eager=False))
+EAGER_TASK: Any = SimpleNamespace(request=SimpleNamespace(is_eager=True))
 
 
 def test_celerys_django_fixup_does_not_close_the_connections_around_every_task():
@@ -20,7 +22,7 @@ def test_celerys_django_fixup_does_not_close_the_connections_around_every_task()
 
 @pytest.mark.django_db(transaction=True)
 def test_between_tasks_a_worker_keeps_a_young_connection_and_drops_an_old_one(monkeypatch):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         pytest.skip("Django never closes an in-memory SQLite database (Postgres runs this)")
     connection.close()
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)

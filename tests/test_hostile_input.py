@@ -433,6 +433,7 @@ def hostile_requests(
                     yield target, f"<{kwarg}>", key, path, target.base
 
 
+@pytest.mark.slow
 def test_no_hostile_value_in_any_field_of_any_page_gives_a_server_error(world, caplog):
     # Thousands of 404s and 400s are expected; a 5xx is reported below with its exception.
     caplog.set_level(logging.CRITICAL, logger="django.request")

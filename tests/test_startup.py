@@ -3,11 +3,13 @@
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 HEAVY = ("scipy", "numpy")  # the statistics import them when they first compute
 
 
+@pytest.mark.slow
 def test_loading_every_app_and_the_admin_imports_no_heavy_library():
     """``manage.py check`` loads every app, its models and admin; scipy alone took a second."""
     code = (

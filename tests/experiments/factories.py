@@ -1,12 +1,14 @@
 from datetime import timedelta
+from typing import cast
 
 import factory
 from django.utils import timezone
 
 from experiments.models import Experiment, Metric, Variant
+from tests.factories import ModelFactory
 
 
-class MetricFactory(factory.django.DjangoModelFactory):
+class MetricFactory(ModelFactory[Metric]):
     class Meta:
         model = Metric
         django_get_or_create = ("key",)
@@ -17,7 +19,7 @@ class MetricFactory(factory.django.DjangoModelFactory):
     kind = Metric.Kind.CONVERSION
 
 
-class ExperimentFactory(factory.django.DjangoModelFactory):
+class ExperimentFactory(ModelFactory[Experiment]):
     """A running 50/50 experiment with a control and a treatment."""
 
     class Meta:
@@ -41,7 +43,7 @@ class ExperimentFactory(factory.django.DjangoModelFactory):
         ]
         for position, (key, weight, config) in enumerate(specs):
             Variant.objects.create(
-                experiment=self,
+                experiment=cast(Experiment, self),  # post_generation's self: the experiment
                 key=key,
                 name=key.title(),
                 weight=weight,

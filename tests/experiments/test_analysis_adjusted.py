@@ -375,8 +375,8 @@ def test_breakdowns_give_each_dimension_values_stats(experiment, dimension):
         assert_same(stats, python[value])
     # the groups add up to the whole
     whole = sufficient_stats(experiment, metrics)
-    for variant_id, stats in whole.items():
-        assert stats.units == sum(group[variant_id].units for group in by_value.values())
+    for variant_id, variant_stats in whole.items():
+        assert variant_stats.units == sum(group[variant_id].units for group in by_value.values())
     if dimension == "visitor":  # fill() records none: all unknown
         assert set(by_value) == {UNKNOWN}
     else:

@@ -119,6 +119,7 @@ def test_a_guardrail_that_improves_is_good_news(experiment):
     assert arm.verdict.endswith("— good: lower is better")
 
 
+@pytest.mark.slow
 def test_a_52_48_split_of_20000_units_on_a_50_50_experiment_raises_the_srm_alarm(experiment):
     add_units(experiment, "control", 10_400, exposed_at=EXPOSED)
     add_units(experiment, "treatment", 9_600, exposed_at=EXPOSED)

@@ -192,4 +192,5 @@ def test_a_capped_metric_says_so_and_its_whales_count_only_up_to_the_cap():
     primary = compute_results(experiment).primary
 
     assert primary.cap == "each unit's value capped at 50"
+    assert isinstance(primary.control.stats, SufficientStats)
     assert primary.control.stats.sum == 50 + 20 * 99

@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -42,7 +43,7 @@ def test_events_come_after_the_units_exposure_and_follow_the_true_effect(experim
     simulate("--units", "3000", "--baseline", "contact_rate=0.2", "--effect", "contact_rate=0.5")
     exposed_at = dict(Exposure.objects.values_list("unit_id", "first_seen_at"))
     variant = dict(Exposure.objects.values_list("unit_id", "variant__key"))
-    converted = {"control": set(), "treatment": set()}
+    converted: dict[str, set[str]] = {"control": set(), "treatment": set()}
     for event in Event.objects.filter(name="contact_seller"):
         assert event.timestamp >= exposed_at[event.visitor_id]
         converted[variant[event.visitor_id]].add(event.visitor_id)
@@ -126,6 +127,7 @@ def test_it_explains_a_malformed_effect(experiment):
         simulate("--units", "10", "--effect", "contact_rate")
 
 
+@pytest.mark.slow
 def test_metrics_that_share_an_event_keep_their_own_baselines():
     rate = MetricFactory(key="publish_rate", event_name="listing_published")
     count = MetricFactory(key="listings_per_unit", event_name="listing_published", kind="count")
@@ -147,7 +149,7 @@ def test_metrics_that_share_an_event_keep_their_own_baselines():
     )
     variant = dict(Exposure.objects.values_list("unit_id", "variant__key"))
     units = {key: sum(1 for v in variant.values() if v == key) for key in ("control", "treatment")}
-    events = {"control": [], "treatment": []}
+    events: dict[str, list] = {"control": [], "treatment": []}
     for unit_id in Event.objects.filter(name="listing_published").values_list(
         "visitor_id", flat=True
     ):
@@ -225,11 +227,12 @@ def cuped_variance_ratio(stats) -> float:
     return (var_y - cov**2 / var_x) / var_y
 
 
+@pytest.mark.slow
 def test_pre_exposure_history_correlates_with_later_behaviour_so_cuped_reduces_variance():
     views = MetricFactory(key="views", event_name="listing_view", kind="count")
     experiment = ExperimentFactory(key="checkout", primary_metric=views, cuped=True)
     simulate("--units", "1500", "--baseline", "views=3", "--pre-exposure", "--seed", "5")
-    lookback = timezone.timedelta(days=experiment.cuped_lookback_days)
+    lookback = timedelta(days=experiment.cuped_lookback_days)
     exposed_at = dict(Exposure.objects.values_list("unit_id", "first_seen_at"))
     before = [e for e in Event.objects.all() if e.timestamp < exposed_at[e.visitor_id]]
     assert before  # history was written, inside the lookback

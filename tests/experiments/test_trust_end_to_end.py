@@ -19,7 +19,8 @@ from experiments import services
 from experiments.results import ExperimentResults
 from tests.experiments.factories import ExperimentFactory, MetricFactory
 
-pytestmark = pytest.mark.django_db
+# Each test drives many requests or simulated units: seconds (make test-fast skips them).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def track_view(request: HttpRequest, name: str) -> JsonResponse:
     event = track(
         request,
         name,
-        value=request.GET.get("value"),
+        value=float(request.GET["value"]) if "value" in request.GET else None,
         idempotency_key=request.GET.get("key"),
         page="test",
     )

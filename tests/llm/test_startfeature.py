@@ -45,6 +45,7 @@ def capstone(tmp_path, settings):
         features.rediscover()
 
 
+@pytest.mark.slow
 def test_startfeature_makes_a_feature_that_runs_evaluates_and_ships_untouched(capstone):
     # startfeature writes the folder and says what to do next.
     out = command("startfeature", APP, NAME)

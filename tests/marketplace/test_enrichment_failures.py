@@ -27,10 +27,11 @@ def model_raises(monkeypatch, error: BaseException) -> None:
     monkeypatch.setattr(llm, "run", run)
 
 
-def stuck(job: EnrichmentJob, status: str, *, minutes: float, attempts: int = 1) -> None:
-    """Make the job look as a killed worker leaves it, ``minutes`` after its attempt started."""
+def stuck(job: EnrichmentJob, status: str, *, minutes: float, attempts: int = 1) -> int:
+    """Make the job look as a killed worker leaves it, ``minutes`` after its attempt started
+    (returns the rows changed, 1, so that a lambda can do this and more in a tuple)."""
     started = timezone.now() - timedelta(minutes=minutes)
-    EnrichmentJob.objects.filter(pk=job.pk).update(
+    return EnrichmentJob.objects.filter(pk=job.pk).update(
         status=status, started_at=started, queued_at=started, attempts=attempts
     )
 
@@ -68,7 +69,7 @@ def test_a_failed_job_does_not_keep_the_listing_from_being_enriched_again(monkey
 def test_the_soft_time_limit_is_left_to_the_task_which_fails_the_job(monkeypatch):
     job = queue_enrichment(ListingFactory.create(), enqueue=False)
     model_raises(monkeypatch, SoftTimeLimitExceeded())
-    enrich_listing.apply(args=[job.pk])  # eager: no retry
+    enrich_listing.apply(args=(job.pk,))  # eager: no retry
     job.refresh_from_db()
     assert (job.status, job.reason) == (Status.FAILED, Reason.TIMED_OUT)
 

@@ -57,15 +57,15 @@ def broker(settings):
     """Send tasks to Redis (not eagerly) on a queue of this test's own, emptied before and after."""
     queue = f"test-enrichment-{os.getpid()}"
     app.conf.task_always_eager = False
-    app.conf.broker_url = settings.REDIS_URL
+    app.conf.broker_url = settings.REDIS_URL  # type: ignore[misc]  # read-only in the stubs
     app.conf.broker_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT}
     app.conf.task_default_queue = queue
     app.conf.task_routes = {"marketplace.tasks.enrich_listing": {"queue": queue}}
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
+        conn.default_channel.queue_purge(queue)  # type: ignore[attr-defined]
     yield queue
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
+        conn.default_channel.queue_purge(queue)  # type: ignore[attr-defined]
     app.conf.task_always_eager = True
     app.conf.task_routes = {}
 

@@ -238,6 +238,7 @@ def test_searches_are_tracked_with_their_result_counts(client):
     assert Event.objects.filter(name="search_no_results").count() == 1
 
 
+@pytest.mark.slow
 def test_pages_that_decide_nothing_expose_nobody(client, phones):
     """Item 7 of issue 12: the top bar used to carry the treatment, so every page view (bots and
     cookieless requests too) exposed a unit whom search understanding never touched."""

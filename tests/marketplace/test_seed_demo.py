@@ -9,6 +9,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -142,6 +143,7 @@ def test_the_same_seed_gives_the_same_marketplace_and_another_seed_a_different_o
     assert snapshot() != first
 
 
+@pytest.mark.slow
 def test_the_same_seed_draws_the_same_photos():
     seed("--listings", "6", "--users", "3")
     first = photo_fingerprints()
@@ -178,6 +180,7 @@ def test_reset_removes_only_demo_data(user):
     assert Listing.objects.filter(seller__is_demo=True).count() == 40
 
 
+@pytest.mark.slow
 def test_photos_are_stored_with_thumbnails_and_removed_with_the_demo(
     django_capture_on_commit_callbacks,
 ):
@@ -274,12 +277,55 @@ def test_with_debug_off_the_admin_password_is_random_and_printed_once(settings):
     assert admin.is_staff
     assert admin.check_password(password)
     assert not admin.check_password("bazaar-admin")
-    assert not any(u.has_usable_password() for u in User.objects.filter(is_demo=True))
 
     again = seed(*SMALL, "--no-images")
     assert password not in again
     assert "changepassword admin" in again
     assert User.objects.get(username="admin").check_password(password)
+
+
+def test_with_debug_off_demo_sellers_log_in_with_a_random_password_printed_once(settings, client):
+    """The compose demo runs with DEBUG off: its sellers must be able to log in, and not with
+    the password these docs publish."""
+    settings.DEBUG = False
+
+    output = seed(*SMALL, "--no-images", "--verbosity", "0")
+
+    shown = re.search(
+        r"Demo sellers log in with the password '(\S+)', for example as '(\S+)'", output
+    )
+    assert shown, output
+    password, username = shown.groups()
+    assert password != "bazaar-demo"
+    sellers = User.objects.filter(is_demo=True)
+    assert all(seller.check_password(password) for seller in sellers)
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"].username == username
+
+    again = seed(*SMALL, "--no-images")
+    assert password not in again
+    assert "the password printed when the demo was seeded" in again
+
+
+def test_demo_seller_password_from_the_environment_wins(settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.setenv("DEMO_SELLER_PASSWORD", "sellers-from-the-env")
+
+    output = seed(*SMALL, "--no-images")
+
+    assert "sellers-from-the-env" not in output
+    assert "the password in DEMO_SELLER_PASSWORD" in output
+    assert all(u.check_password("sellers-from-the-env") for u in User.objects.filter(is_demo=True))
+    assert "the password in DEMO_SELLER_PASSWORD" in seed(*SMALL, "--no-images")
+
+
+def test_a_demo_seeded_without_seller_passwords_says_how_to_give_them_one(settings):
+    settings.DEBUG = False
+    seed(*SMALL, "--no-images")
+    User.objects.filter(is_demo=True).update(password="!unusable")
+
+    assert "seed_demo --reset" in seed(*SMALL, "--no-images")
 
 
 def test_demo_admin_password_from_the_environment_wins(settings, monkeypatch):

@@ -16,7 +16,8 @@ from marketplace.views import assistant
 from tests.factories import ListingFactory
 from tests.prompts import new_prompt_version
 
-pytestmark = pytest.mark.django_db
+# Each test drives many requests or simulated units: seconds (make test-fast skips them).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def simulate(*args: str) -> tuple[str, str]:

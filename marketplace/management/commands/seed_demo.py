@@ -36,9 +36,8 @@ class Command(BaseCommand):
         "Seed a demo marketplace: people, listings with photos, favourites and conversations, "
         "plus a staff account 'admin'. Does nothing if the demo is already there. With DEBUG "
         "on, the admin password is 'bazaar-admin' and demo sellers share 'bazaar-demo'; with "
-        "DEBUG off, the admin gets a random password that is printed once (even at "
-        "--verbosity 0) and demo sellers cannot log in. DEMO_ADMIN_PASSWORD overrides the "
-        "admin password."
+        "DEBUG off, the admin and the demo sellers get random passwords that are printed once "
+        "(even at --verbosity 0). DEMO_ADMIN_PASSWORD and DEMO_SELLER_PASSWORD override them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -68,6 +67,7 @@ class Command(BaseCommand):
             self._seller_login()
             return
 
+        seller_password, seller_password_source = self._new_seller_password()
         plan = build_plan(options["seed"], options["users"], options["listings"])
         with_photos = not options["no_images"]
         photos = sum(len(listing.photos) for listing in plan.listings) if with_photos else 0
@@ -88,7 +88,7 @@ class Command(BaseCommand):
         counts = seed_demo_data(
             plan,
             with_photos=with_photos,
-            seller_password=DEV_SELLER_PASSWORD if settings.DEBUG else None,
+            seller_password=seller_password,
             progress=bar.update,
         )
         bar.finish()
@@ -96,7 +96,18 @@ class Command(BaseCommand):
         for experiment in start_demo_experiments():
             self._say(f"Started the experiment '{experiment.key}' ({experiment.name}).")
         self._admin()
-        self._seller_login()
+        self._seller_login(new=(seller_password, seller_password_source))
+
+    def _new_seller_password(self) -> tuple[str, str]:
+        """The demo sellers' shared password and where it comes from ("env", "debug" or
+        "random"). A site with DEBUG off never gets the published one: anyone could log in as
+        the demo's sellers there."""
+        from_env = os.environ.get("DEMO_SELLER_PASSWORD", "")
+        if from_env:
+            return from_env, "env"
+        if settings.DEBUG:
+            return DEV_SELLER_PASSWORD, "debug"
+        return secrets.token_urlsafe(12), "random"
 
     def _admin(self) -> None:
         from_env = os.environ.get("DEMO_ADMIN_PASSWORD", "")
@@ -123,22 +134,48 @@ class Command(BaseCommand):
                 f"python manage.py changepassword {ADMIN_USERNAME}"
             )
 
-    def _seller_login(self) -> None:
+    def _seller_login(self, new: tuple[str, str] | None = None) -> None:
+        """Say how to log in as a demo seller: with ``new`` (password, source) just after seeding,
+        else from what the existing demo's accounts accept."""
         sellers = User.objects.filter(is_demo=True, last_name__gt="").order_by("pk")
         seller = sellers.first()
         if seller is None:
             return
         # Suggest a seller who gets the listing assistant, so a newcomer sees it at once.
         with_assistant = next((s for s in sellers if assistant_group(s.pk) == "treatment"), None)
-        if seller.has_usable_password():
-            example = with_assistant or seller
-            note = " (who has the listing assistant)" if with_assistant else ""
+        example = with_assistant or seller
+        as_whom = f"for example as '{example.username}'" + (
+            " (who has the listing assistant)" if with_assistant else ""
+        )
+        from_env = os.environ.get("DEMO_SELLER_PASSWORD", "")
+        if new is not None:
+            password, source = new
+            if source == "random":
+                # Whatever the verbosity: a random password is shown this once and never again.
+                self.stdout.write(
+                    f"Demo sellers log in with the password '{password}', {as_whom}. "
+                    "Note it now: it is not shown again."
+                )
+            elif source == "env":
+                self._say(
+                    f"Demo sellers log in with the password in DEMO_SELLER_PASSWORD, {as_whom}."
+                )
+            else:
+                self._say(f"Demo sellers log in with the password '{password}', {as_whom}.")
+        elif not seller.has_usable_password():
             self._say(
-                f"Demo sellers log in with the password '{DEV_SELLER_PASSWORD}', "
-                f"for example as '{example.username}'{note}."
+                "Demo sellers cannot log in (the demo was seeded without a password for them); "
+                "seed_demo --reset seeds it again with one."
             )
+        elif settings.DEBUG and seller.check_password(DEV_SELLER_PASSWORD):
+            self._say(f"Demo sellers log in with the password '{DEV_SELLER_PASSWORD}', {as_whom}.")
+        elif from_env and seller.check_password(from_env):
+            self._say(f"Demo sellers log in with the password in DEMO_SELLER_PASSWORD, {as_whom}.")
         else:
-            self._say("Demo sellers cannot log in (their passwords are unusable with DEBUG off).")
+            self._say(
+                "Demo sellers log in with the password printed when the demo was seeded, "
+                f"{as_whom}."
+            )
 
     def _say(self, message: str, style: Any = None) -> None:
         if self.verbosity > 0:

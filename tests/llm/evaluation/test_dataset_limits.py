@@ -110,7 +110,7 @@ def test_a_large_file_is_loaded_in_batches(tmp_path, monkeypatch):
     from llm.evaluation import services
 
     monkeypatch.setattr(services, "LOAD_BATCH", 3)
-    lines = [listing_case(f"Phone number {n}") for n in range(8)]
+    lines: list[dict | str] = [listing_case(f"Phone number {n}") for n in range(8)]
     dataset = load_dataset(write_jsonl(tmp_path / "listing_assistant.jsonl", lines)).dataset
     assert list(dataset.cases.values_list("position", flat=True)) == list(range(1, 9))
 

@@ -40,13 +40,13 @@ def queue(settings):
     """Tasks go to Redis (not eagerly), on a queue of this test's own, emptied before and after."""
     name = f"test-eval-{os.getpid()}"
     app.conf.task_always_eager = False
-    app.conf.broker_url = settings.REDIS_URL
+    app.conf.broker_url = settings.REDIS_URL  # type: ignore[misc]  # read-only in the stubs
     app.conf.task_default_queue = name
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(name)
+        conn.default_channel.queue_purge(name)  # type: ignore[attr-defined]
     yield name
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(name)
+        conn.default_channel.queue_purge(name)  # type: ignore[attr-defined]
     app.conf.task_always_eager = True
 
 
