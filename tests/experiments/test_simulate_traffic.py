@@ -282,7 +282,7 @@ def test_backdate_spreads_a_young_experiment_over_past_days_and_the_chart_gets_a
     from experiments.models import DailyResult
     from experiments.services import refresh_results
 
-    started = timezone.now() - timezone.timedelta(minutes=1)
+    started = timezone.now() - timedelta(minutes=1)
     Experiment.objects.filter(pk=experiment.pk).update(started_at=started)
     out = io.StringIO()
     call_command(
@@ -300,7 +300,7 @@ def test_backdate_spreads_a_young_experiment_over_past_days_and_the_chart_gets_a
     )
     experiment.refresh_from_db()
     now = timezone.now()
-    assert abs((now - experiment.started_at) - timezone.timedelta(days=14)).total_seconds() < 60
+    assert abs((now - experiment.started_at) - timedelta(days=14)).total_seconds() < 60
     assert "Moved the start of 'checkout' back" in out.getvalue()
     [change] = experiment.changes.filter(summary__startswith="Start moved back")
     assert "simulated" in change.summary
