@@ -2,14 +2,15 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .models import Category, Message, Thread
+from .categories import all_categories
+from .models import Message, Thread
 
 
 def site(request: HttpRequest) -> dict:
     """What every page's top bar needs. Lazy, so a page that shows none of it pays nothing."""
     context: dict = {
         "SITE_NAME": settings.SITE_NAME,
-        "nav_categories": SimpleLazyObject(lambda: list(Category.objects.all())),
+        "nav_categories": SimpleLazyObject(all_categories),
     }
     user = request.user
     if user.is_authenticated:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -69,15 +70,25 @@ def ago(value: datetime | None) -> str:
     """ "3 hours ago", "2 weeks ago": one unit is enough to judge how fresh a listing is."""
     if value is None:
         return ""
-    if timezone.now() - value < timedelta(minutes=1):
+    now = timezone.now()
+    if now - value < timedelta(minutes=1):
         return "just now"
-    return f"{timesince(value, depth=1)} ago"
+    return f"{timesince(value, now=now, depth=1)} ago"
 
 
 @register.filter
 def media_url(name: str | None) -> str:
     """The URL of a stored file from its name (what ``for_cards`` annotates as a thumbnail)."""
     return default_storage.url(name) if name else ""
+
+
+@register.simple_tag(takes_context=True)
+def listing_cards(context: template.Context, listings: Iterable[Listing]) -> SafeString:
+    """``{% listing_cards listings %}``: the cards of a grid in one call, each card's shared part
+    from the card cache and its favourite button for this request's person (marketplace.cards)."""
+    from marketplace import cards  # it renders with this library's filters
+
+    return cards.render_cards(listings, context["request"])
 
 
 @register.simple_tag

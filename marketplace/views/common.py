@@ -22,7 +22,18 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
-    """The requested page; a page number out of range or not a number gives the nearest page."""
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    per_page: int | None = None,
+    *,
+    count: int | None = None,
+) -> Page:
+    """The requested page; a page number out of range or not a number gives the nearest page.
+
+    ``count``, when the caller knows how many rows there are (from a cache), spares the
+    ``COUNT`` query the paginator would run."""
     paginator = Paginator(queryset, per_page or settings.LISTINGS_PER_PAGE)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
     return paginator.get_page(request.GET.get("page"))
