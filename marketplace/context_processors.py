@@ -2,7 +2,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .categories import all_categories
 from .models import Message, Thread
 
 
@@ -10,7 +9,6 @@ def site(request: HttpRequest) -> dict:
     """What every page's top bar needs. Lazy, so a page that shows none of it pays nothing."""
     context: dict = {
         "SITE_NAME": settings.SITE_NAME,
-        "nav_categories": SimpleLazyObject(all_categories),
     }
     user = request.user
     if user.is_authenticated:

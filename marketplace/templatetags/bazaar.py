@@ -13,9 +13,11 @@ from django import template
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from marketplace.categories import all_categories
 from marketplace.models import Category, EnrichmentJob, Listing, attribute_text
 
 register = template.Library()
@@ -89,6 +91,52 @@ def listing_cards(context: template.Context, listings: Iterable[Listing]) -> Saf
     from marketplace import cards  # it renders with this library's filters
 
     return cards.render_cards(listings, context["request"])
+
+
+_options: tuple[list[Category], dict[str, SafeString]] | None = None
+
+
+@register.simple_tag
+def category_options(*selected: str) -> SafeString:
+    """``{% category_options request.GET.category category.slug %}``: the top bar's category
+    choices, the one named by any argument selected. Every page shows them, so each of the
+    eleven variants is built once per reading of the categories (``marketplace.categories``)."""
+    global _options
+    categories = all_categories()
+    if _options is None or _options[0] is not categories:
+        _options = (categories, {})
+    chosen = next((c.slug for c in categories if c.slug in selected), "")
+    html = _options[1].get(chosen)
+    if html is None:
+        html = _options[1][chosen] = mark_safe(
+            "\n".join(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    category.slug,
+                    " selected" if category.slug == chosen else "",
+                    category.name,
+                )
+                for category in categories
+            )
+        )
+    return html
+
+
+_footer: tuple[list[Category], SafeString] | None = None
+
+
+@register.simple_tag
+def category_links() -> SafeString:
+    """``{% category_links %}``: the footer's links to every category, the same on every page
+    for everybody, so built once per reading of the categories (``marketplace.categories``)."""
+    global _footer
+    categories = all_categories()
+    if _footer is None or _footer[0] is not categories:
+        links = format_html_join(
+            "", '<a href="{}">{}</a>', ((c.get_absolute_url(), c.name) for c in categories)
+        )
+        _footer = (categories, links)
+    return _footer[1]
 
 
 @register.simple_tag
