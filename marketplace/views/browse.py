@@ -44,6 +44,18 @@ def active_counts_by_category() -> dict[int, int]:
     return counts
 
 
+def seller_active_count(seller_id: int, *, fresh: bool = False) -> int:
+    """How many live listings a seller has, for the seller card beside each of their listings:
+    counted at most once a minute per seller, like the category tiles; ``fresh`` (the seller
+    on their own listing, who has just published or sold one) counts now."""
+    key = f"marketplace:seller-active-count:{seller_id}"
+    count = None if fresh else cache.get(key)
+    if count is None:
+        count = Listing.objects.active().filter(seller=seller_id).count()
+        cache.set(key, count, CATEGORY_COUNTS_CACHE_SECONDS)
+    return count
+
+
 def home(request: HttpRequest) -> HttpResponse:
     counts = active_counts_by_category()
     categories = all_categories()
@@ -188,7 +200,7 @@ def render_listing_detail(
             "thread": thread,
             "contact_form": contact_form or MessageForm(),
             "seller": listing.seller,
-            "seller_active_count": listing.seller.listings.active().count(),
+            "seller_active_count": seller_active_count(listing.seller_id, fresh=is_owner),
             "similar": similar,
         },
     )
