@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from threading import Lock
 
 from django import template
 from django.contrib.staticfiles import finders
@@ -137,6 +139,42 @@ def category_links() -> SafeString:
         )
         _footer = (categories, links)
     return _footer[1]
+
+
+_filters: tuple[list[Category], OrderedDict[tuple, SafeString]] | None = None
+MAX_FILTER_FORMS = 2000
+_filters_lock = Lock()
+
+
+@register.simple_tag(takes_context=True)
+def search_filters(context: template.Context) -> SafeString:
+    """``{% search_filters %}``: the search page's filter form. Django renders each widget and
+    each option of a select through templates of its own (some fifty per page), yet the form
+    is the same for everybody who sends the same parameters: it is built once per process for
+    each page path and set of parameters, and again when the categories are reread."""
+    global _filters
+    form, request, category = context["form"], context["request"], context.get("category")
+    key = (
+        request.path,
+        category.pk if category else None,
+        tuple((name, tuple(form.data.getlist(name))) for name in form.fields),
+    )
+    categories = all_categories()
+    with _filters_lock:
+        if _filters is None or _filters[0] is not categories:
+            _filters = (categories, OrderedDict())
+        forms = _filters[1]
+        html = forms.get(key)
+    if html is None:
+        page = context.template
+        assert page is not None  # a tag renders inside a template
+        form_template = page.engine.get_template("marketplace/_search_filters.html")
+        html = mark_safe(form_template.render(context))
+        with _filters_lock:
+            forms[key] = html
+            while len(forms) > MAX_FILTER_FORMS:
+                forms.popitem(last=False)
+    return html
 
 
 @register.simple_tag

@@ -197,3 +197,19 @@ def test_search_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = search(client, q="iphone", min_price="1")
     assert len(titles(response)) == per_page
+
+
+def test_the_filter_form_shows_each_search_its_own_values_and_errors(client):
+    """The form is built once per set of parameters (``{% search_filters %}``)."""
+    first = search(client, q="bike", max_price="cheap").text
+    assert 'value="bike"' in first
+    assert "Max price: Enter a number." in first
+    second = search(client, q="sofa", max_price="100").text
+    assert 'value="sofa"' in second
+    assert 'value="bike"' not in second
+    assert "Enter a number." not in second
+    again = search(client, q="bike", max_price="cheap").text
+    assert "Max price: Enter a number." in again
+    on_category = client.get(reverse("category", args=["vehicles"]), {"q": "bike"}).text
+    assert 'action="/c/vehicles/"' in on_category
+    assert 'name="category"' not in on_category.split('id="search-filters"')[1].split("</form>")[0]
