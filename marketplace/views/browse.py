@@ -22,7 +22,7 @@ from ..categories import all_categories, category_by_slug
 from ..forms import MessageForm, SearchForm
 from ..models import Category, Favourite, Listing, Thread
 from ..search import SearchFilters, search_listings
-from .common import paginate, safe_next
+from .common import paginate, paginate_counting_in_the_query, safe_next
 
 HOME_FRESH_LISTINGS = 12
 CATEGORY_COUNTS_KEY = "marketplace:active-counts-by-category"
@@ -136,7 +136,10 @@ def _render_results(
         # A whole category: the home page's tile count (at most a minute old), not a COUNT
         # over thousands of listings on every visit.
         count = active_counts_by_category().get(category.pk, 0)
-    page_obj = paginate(request, results, count=count)
+    if count is None:
+        page_obj = paginate_counting_in_the_query(request, results)
+    else:
+        page_obj = paginate(request, results, count=count)
     context = {"form": form, "filters": filters, "category": category, "page_obj": page_obj}
     return render(request, "marketplace/search.html", context | (extra or {})), page_obj
 

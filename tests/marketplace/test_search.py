@@ -213,3 +213,18 @@ def test_the_filter_form_shows_each_search_its_own_values_and_errors(client):
     on_category = client.get(reverse("category", args=["vehicles"]), {"q": "bike"}).text
     assert 'action="/c/vehicles/"' in on_category
     assert 'name="category"' not in on_category.split('id="search-filters"')[1].split("</form>")[0]
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"), [("2", 2), ("3", 2), ("0", 2), ("-1", 2), ("abc", 1), ("9" * 30, 2)]
+)
+def test_the_total_comes_with_the_page_and_odd_pages_give_the_nearest(
+    client, settings, page, shown
+):
+    settings.LISTINGS_PER_PAGE = 2
+    ListingFactory.create_batch(3, title="Road bike")
+    response = search(client, q="bike", page=page)
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == shown
+    assert response.context["page_obj"].paginator.count == 3
+    assert "<strong>3</strong> listings" in response.text
