@@ -177,6 +177,37 @@ def search_filters(context: template.Context) -> SafeString:
     return html
 
 
+_tiles: tuple[list[Category], dict[tuple, SafeString]] | None = None
+
+
+@register.simple_tag(takes_context=True)
+def category_tiles(context: template.Context, tiles: list[Category]) -> SafeString:
+    """``{% category_tiles categories %}``: the home page's category tiles, each with its count
+    of live listings (``active_count``). The same for everybody until a count changes (the
+    counts are cached for a minute), so built once per set of counts and reading of the
+    categories, per process."""
+    global _tiles
+    key = tuple((tile.pk, getattr(tile, "active_count", 0)) for tile in tiles)
+    categories = all_categories()
+    with _filters_lock:
+        if _tiles is None or _tiles[0] is not categories:
+            _tiles = (categories, {})
+        built = _tiles[1]
+        html = built.get(key)
+    if html is None:
+        page = context.template
+        assert page is not None  # a tag renders inside a template
+        with context.push(categories=tiles):
+            html = mark_safe(
+                page.engine.get_template("marketplace/_category_tiles.html").render(context)
+            )
+        with _filters_lock:
+            if len(built) > 100:  # the counts moved on: the old ones will not come back
+                built.clear()
+            built[key] = html
+    return html
+
+
 @register.simple_tag
 def money(amount: Decimal | str | float, currency: str = Listing.Currency.EUR) -> str:
     """``{% money range.low range.currency %}``: an amount with its currency's symbol."""
