@@ -320,8 +320,8 @@ class Report:
         lines.append(self.explain.get("with_indexes", ""))
         lines.append("... and with enable_bitmapscan and enable_indexscan off:")
         lines.append(self.explain.get("without_indexes", ""))
-        gin = "listing_search_gin" in self.explain.get("with_indexes", "")
-        lines.append(f"GIN index listing_search_gin used: {'yes' if gin else 'NO'}")
+        gin = "listing_search_document_gin" in self.explain.get("with_indexes", "")
+        lines.append(f"GIN index listing_search_document_gin used: {'yes' if gin else 'NO'}")
         lines.append(
             f"Load average before {self._load(self.load_before)}, after "
             f"{self._load(self.load_after)} on {os.cpu_count()} CPUs."

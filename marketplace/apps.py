@@ -10,6 +10,7 @@ class MarketplaceConfig(AppConfig):
         from . import ab_tests  # noqa: F401  (registers the marketplace's experiments)
         from .ai import forget_category_options
         from .ai_features.offline import register_corpus
+        from .categories import forget_categories
         from .llm_corpus import active_listing_texts
         from .models import Category
         from .site import sync_site_after_migrate
@@ -18,4 +19,6 @@ class MarketplaceConfig(AppConfig):
         post_migrate.connect(sync_site_after_migrate, sender=self)
         post_save.connect(forget_category_options, sender=Category)
         post_delete.connect(forget_category_options, sender=Category)
+        post_save.connect(forget_categories, sender=Category)
+        post_delete.connect(forget_categories, sender=Category)
         register_corpus(active_listing_texts)

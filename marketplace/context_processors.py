@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .models import Category, Message, Thread
+from .models import Message, Thread
 from .understanding import SEARCH_EXAMPLE
 
 
@@ -11,7 +11,6 @@ def site(request: HttpRequest) -> dict:
     context: dict = {
         "SITE_NAME": settings.SITE_NAME,
         "SEARCH_EXAMPLE": SEARCH_EXAMPLE,
-        "nav_categories": SimpleLazyObject(lambda: list(Category.objects.all())),
     }
     user = request.user
     if user.is_authenticated:

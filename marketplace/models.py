@@ -92,17 +92,37 @@ class ListingQuerySet(models.QuerySet["Listing"]):
             return self.filter(public | Q(seller=user))
         return self.filter(public)
 
-    def for_cards(self, user=None) -> ListingQuerySet:
-        """Everything a listing card shows, in one query whatever the page size."""
+    def for_cards(self, user=None, *, with_category: bool = False) -> ListingQuerySet:
+        """Everything a listing card shows, in one query whatever the page size, and nothing
+        else: no description or attributes to read and decode for 24 cards that show neither.
+        ``with_category`` adds the category, for pages that name it beside the card."""
         cover = ListingImage.objects.filter(listing=OuterRef("pk")).order_by("position", "id")
-        qs = self.select_related("category").annotate(
+        qs = self.only(*CARD_FIELDS).annotate(
             cover_thumbnail=Subquery(cover.values("thumbnail")[:1])
         )
+        if with_category:
+            qs = qs.select_related("category").only(*CARD_FIELDS, "category")
         if user is not None and user.is_authenticated:
             qs = qs.annotate(
                 is_favourite=Exists(Favourite.objects.filter(listing=OuterRef("pk"), user=user))
             )
         return qs
+
+
+# The listing fields a card shows (templates/marketplace/_listing_card.html), plus the seller
+# for its per-person part. ``for_cards`` loads only these, and the card cache
+# (marketplace.cards) keys each card by their values: a field the card shows must be here.
+CARD_FIELDS = (
+    "id",
+    "seller",
+    "title",
+    "price",
+    "currency",
+    "city",
+    "status",
+    "published_at",
+    "created_at",
+)
 
 
 # Single path segments after /listings/<pk>/ that are actions, not slugs; a listing whose title

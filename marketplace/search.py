@@ -1,17 +1,25 @@
 """Listing search: Postgres full-text search with ranking, and a plain fallback on SQLite.
 
-The search vector is an expression, not a stored column; a GIN index over the very same
-expression (migration 0002, Postgres only) makes the ``@@`` match an index scan.
+On Postgres the search vector is a stored generated column, ``search_document`` (migration
+0006), with a GIN index: matching is an index scan, and neither the recheck nor the ranking
+recomputes ``to_tsvector`` of a row. The column is not a model field (SQLite has no
+``tsvector``); ``StoredSearchDocument`` is how a query names it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Case, Q, When
+from django.db.models import Case, Expression, Q, When
 from django.db.models.expressions import CombinedExpression
 
 from .models import Listing, ListingQuerySet
@@ -21,10 +29,22 @@ USED = "used"  # a condition filter meaning "anything but new" (what "used iphon
 
 
 def listing_search_vector() -> CombinedExpression:
-    """The expression that the GIN index covers; queries must use exactly this one."""
+    """What the stored column ``search_document`` holds (migration 0006 spells it in SQL; a
+    change here needs a migration there)."""
     return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
         "description", weight="B", config=SEARCH_CONFIG
     )
+
+
+class StoredSearchDocument(Expression):
+    """The listing's stored ``search_document`` column (Postgres only), for ``@@`` and ranking."""
+
+    output_field = SearchVectorField()
+
+    # A list, as the stubs do not say: django.contrib.postgres's lookups add it to a list.
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:  # type: ignore[override]
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.search_document", []
 
 
 class Sort:
@@ -77,7 +97,7 @@ def search_listings(filters: SearchFilters, base: ListingQuerySet | None = None)
     text = filters.q.strip()
     if text and connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        vector = listing_search_vector()
+        vector = StoredSearchDocument()
         qs = qs.alias(document=vector).filter(document=query)
         if sort == Sort.RELEVANCE:
             qs = qs.annotate(rank=SearchRank(vector, query))

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from threading import Lock
 
 from django import template
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from marketplace.categories import all_categories
 from marketplace.models import Category, EnrichmentJob, Listing, attribute_text
 
 register = template.Library()
@@ -69,15 +74,138 @@ def ago(value: datetime | None) -> str:
     """ "3 hours ago", "2 weeks ago": one unit is enough to judge how fresh a listing is."""
     if value is None:
         return ""
-    if timezone.now() - value < timedelta(minutes=1):
+    now = timezone.now()
+    if now - value < timedelta(minutes=1):
         return "just now"
-    return f"{timesince(value, depth=1)} ago"
+    return f"{timesince(value, now=now, depth=1)} ago"
 
 
 @register.filter
 def media_url(name: str | None) -> str:
     """The URL of a stored file from its name (what ``for_cards`` annotates as a thumbnail)."""
     return default_storage.url(name) if name else ""
+
+
+@register.simple_tag(takes_context=True)
+def listing_cards(context: template.Context, listings: Iterable[Listing]) -> SafeString:
+    """``{% listing_cards listings %}``: the cards of a grid in one call, each card's shared part
+    from the card cache and its favourite button for this request's person (marketplace.cards)."""
+    from marketplace import cards  # it renders with this library's filters
+
+    return cards.render_cards(listings, context["request"])
+
+
+_options: tuple[list[Category], dict[str, SafeString]] | None = None
+
+
+@register.simple_tag
+def category_options(*selected: str) -> SafeString:
+    """``{% category_options request.GET.category category.slug %}``: the top bar's category
+    choices, the one named by any argument selected. Every page shows them, so each of the
+    eleven variants is built once per reading of the categories (``marketplace.categories``)."""
+    global _options
+    categories = all_categories()
+    if _options is None or _options[0] is not categories:
+        _options = (categories, {})
+    chosen = next((c.slug for c in categories if c.slug in selected), "")
+    html = _options[1].get(chosen)
+    if html is None:
+        html = _options[1][chosen] = mark_safe(
+            "\n".join(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    category.slug,
+                    " selected" if category.slug == chosen else "",
+                    category.name,
+                )
+                for category in categories
+            )
+        )
+    return html
+
+
+_footer: tuple[list[Category], SafeString] | None = None
+
+
+@register.simple_tag
+def category_links() -> SafeString:
+    """``{% category_links %}``: the footer's links to every category, the same on every page
+    for everybody, so built once per reading of the categories (``marketplace.categories``)."""
+    global _footer
+    categories = all_categories()
+    if _footer is None or _footer[0] is not categories:
+        links = format_html_join(
+            "", '<a href="{}">{}</a>', ((c.get_absolute_url(), c.name) for c in categories)
+        )
+        _footer = (categories, links)
+    return _footer[1]
+
+
+_filters: tuple[list[Category], OrderedDict[tuple, SafeString]] | None = None
+MAX_FILTER_FORMS = 2000
+_filters_lock = Lock()
+
+
+@register.simple_tag(takes_context=True)
+def search_filters(context: template.Context) -> SafeString:
+    """``{% search_filters %}``: the search page's filter form. Django renders each widget and
+    each option of a select through templates of its own (some fifty per page), yet the form
+    is the same for everybody who sends the same parameters: it is built once per process for
+    each page path and set of parameters, and again when the categories are reread."""
+    global _filters
+    form, request, category = context["form"], context["request"], context.get("category")
+    key = (
+        request.path,
+        category.pk if category else None,
+        tuple((name, tuple(form.data.getlist(name))) for name in form.fields),
+    )
+    categories = all_categories()
+    with _filters_lock:
+        if _filters is None or _filters[0] is not categories:
+            _filters = (categories, OrderedDict())
+        forms = _filters[1]
+        html = forms.get(key)
+    if html is None:
+        page = context.template
+        assert page is not None  # a tag renders inside a template
+        form_template = page.engine.get_template("marketplace/_search_filters.html")
+        html = mark_safe(form_template.render(context))
+        with _filters_lock:
+            forms[key] = html
+            while len(forms) > MAX_FILTER_FORMS:
+                forms.popitem(last=False)
+    return html
+
+
+_tiles: tuple[list[Category], dict[tuple, SafeString]] | None = None
+
+
+@register.simple_tag(takes_context=True)
+def category_tiles(context: template.Context, tiles: list[Category]) -> SafeString:
+    """``{% category_tiles categories %}``: the home page's category tiles, each with its count
+    of live listings (``active_count``). The same for everybody until a count changes (the
+    counts are cached for a minute), so built once per set of counts and reading of the
+    categories, per process."""
+    global _tiles
+    key = tuple((tile.pk, getattr(tile, "active_count", 0)) for tile in tiles)
+    categories = all_categories()
+    with _filters_lock:
+        if _tiles is None or _tiles[0] is not categories:
+            _tiles = (categories, {})
+        built = _tiles[1]
+        html = built.get(key)
+    if html is None:
+        page = context.template
+        assert page is not None  # a tag renders inside a template
+        with context.push(categories=tiles):
+            html = mark_safe(
+                page.engine.get_template("marketplace/_category_tiles.html").render(context)
+            )
+        with _filters_lock:
+            if len(built) > 100:  # the counts moved on: the old ones will not come back
+                built.clear()
+            built[key] = html
+    return html
 
 
 @register.simple_tag

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from copy import copy
 from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,10 +18,11 @@ from accounts.models import User
 from experiments.api import track
 
 from .. import ab_tests, relaxation, understanding
+from ..categories import all_categories, category_by_slug
 from ..forms import MessageForm, SearchForm
 from ..models import Category, Favourite, Listing, Thread
-from ..search import search_listings
-from .common import paginate, safe_next
+from ..search import SearchFilters, search_listings
+from .common import paginate, paginate_counting_in_the_query, safe_next
 
 HOME_FRESH_LISTINGS = 12
 CATEGORY_COUNTS_KEY = "marketplace:active-counts-by-category"
@@ -42,18 +44,32 @@ def active_counts_by_category() -> dict[int, int]:
     return counts
 
 
+def seller_active_count(seller_id: int, *, fresh: bool = False) -> int:
+    """How many live listings a seller has, for the seller card beside each of their listings:
+    counted at most once a minute per seller, like the category tiles; ``fresh`` (the seller
+    on their own listing, who has just published or sold one) counts now."""
+    key = f"marketplace:seller-active-count:{seller_id}"
+    count = None if fresh else cache.get(key)
+    if count is None:
+        count = Listing.objects.active().filter(seller=seller_id).count()
+        cache.set(key, count, CATEGORY_COUNTS_CACHE_SECONDS)
+    return count
+
+
 def home(request: HttpRequest) -> HttpResponse:
     counts = active_counts_by_category()
-    categories = list(Category.objects.all())
-    for tile in categories:
+    categories = all_categories()
+    tiles = []
+    for category in categories:
+        tile = copy(category)  # the process keeps the categories: this page's count is its own
         tile.active_count = counts.get(tile.pk, 0)  # type: ignore[attr-defined]
+        tiles.append(tile)
     fresh = Listing.objects.active().for_cards(request.user).order_by("-published_at", "-id")
     return render(
         request,
         "marketplace/home.html",
         {
-            "categories": categories,
-            "nav_categories": categories,  # the top bar's, without a query of its own
+            "categories": tiles,
             "listings": fresh[:HOME_FRESH_LISTINGS],
         },
     )
@@ -62,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     # The form first: understanding (a model call) and the search event get the buyer's words
     # as the form cleaned and bounded them, never the raw parameter.
-    form = SearchForm(request.GET, categories=Category.objects.all())
+    form = SearchForm(request.GET, categories=all_categories())
     query = form.to_filters().q
     outcome = understanding.understand(request, query)
     if outcome.redirect_to:
@@ -103,7 +119,9 @@ def _smart_search_state(request: HttpRequest) -> str:
 
 
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
+    category = category_by_slug(slug)
+    if category is None:
+        raise Http404("No such category.")
     form = SearchForm(request.GET, categories=(), fixed_category=category)
     return _render_results(request, form, category=category)[0]
 
@@ -113,7 +131,15 @@ def _render_results(
 ) -> tuple[HttpResponse, Page]:
     filters = form.to_filters()
     results = search_listings(filters, base=Listing.objects.for_cards(request.user))
-    page_obj = paginate(request, results)
+    count = None
+    if category is not None and filters == SearchFilters(category=category.slug, sort=filters.sort):
+        # A whole category: the home page's tile count (at most a minute old), not a COUNT
+        # over thousands of listings on every visit.
+        count = active_counts_by_category().get(category.pk, 0)
+    if count is None:
+        page_obj = paginate_counting_in_the_query(request, results)
+    else:
+        page_obj = paginate(request, results, count=count)
     context = {"form": form, "filters": filters, "category": category, "page_obj": page_obj}
     if page_obj.paginator.count == 0:  # only a page with nothing to show pays for the counts
         fixed = "category" if category else ""
@@ -182,7 +208,7 @@ def render_listing_detail(
             "thread": thread,
             "contact_form": contact_form or MessageForm(),
             "seller": listing.seller,
-            "seller_active_count": listing.seller.listings.active().count(),
+            "seller_active_count": seller_active_count(listing.seller_id, fresh=is_owner),
             "similar": similar,
         },
     )

@@ -204,7 +204,7 @@ def my_listings(request: AuthenticatedHttpRequest) -> HttpResponse:
         status = ""
     mine = Listing.objects.filter(seller=request.user)
     counts = dict(mine.values_list("status").annotate(n=Count("id")).order_by())
-    listings = mine.for_cards(request.user).order_by("-updated_at", "-id")
+    listings = mine.for_cards(request.user, with_category=True).order_by("-updated_at", "-id")
     if status:
         listings = listings.filter(status=status)
     tabs = [

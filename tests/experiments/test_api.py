@@ -331,3 +331,30 @@ def test_the_category_page_records_its_category(client):
     client.get("/track-nothing/")
     client.get("/c/bikes/variant/checkout/")
     assert Exposure.objects.get().dimensions["category"] == "bikes"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_event_alone_does_not_wait_for_the_disk_and_a_callers_transaction_stays_durable():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    def relaxed(queries: CaptureQueriesContext) -> bool:
+        return any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
+
+    with CaptureQueriesContext(connection) as alone:
+        event = record_event("page_view", visitor_id="v1", value=2.5, properties={"q": "sofa"})
+    assert relaxed(alone)
+    assert len(alone) == 1  # one statement, as a plain save() was
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.name, stored.visitor_id, stored.value) == ("page_view", "v1", 2.5)
+    assert stored.properties == {"q": "sofa"}
+    assert stored.timestamp == event.timestamp
+    with connection.cursor() as cursor:  # the setting ended with the event's transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+    with CaptureQueriesContext(connection) as inside, transaction.atomic():
+        record_event("page_view", visitor_id="v2")
+    assert not relaxed(inside)
+    assert Event.objects.filter(name="page_view").count() == 2

@@ -82,3 +82,17 @@ def test_the_prompts_category_options_are_cached_and_forgotten_when_a_category_c
 
     phones.delete()
     assert "phones" not in {option["slug"] for option in category_options()}
+
+
+def test_a_renamed_category_shows_at_once_in_the_top_bar_the_footer_and_its_page(client):
+    page = client.get(reverse("category", args=["phones"])).text
+    assert '<option value="phones" selected>Phones</option>' in page
+    phones = Category.objects.get(slug="phones")
+    phones.name = "Mobile phones"
+    phones.save()  # the categories are kept per process: a save clears them
+    page = client.get(reverse("category", args=["phones"])).text
+    assert '<option value="phones" selected>Mobile phones</option>' in page
+    assert f'<a href="{phones.get_absolute_url()}">Mobile phones</a>' in page  # the footer
+    assert "<h1>Mobile phones</h1>" in page
+    home = client.get(reverse("home")).text
+    assert '<option value="phones">Mobile phones</option>' in home

@@ -76,7 +76,7 @@ def test_the_counts_are_kept_for_a_minute(client, django_assert_num_queries):
     ListingFactory.create(category=category(OTHER))
     client.get(reverse("home"))
     ListingFactory.create(category=category(OTHER))
-    with django_assert_num_queries(2):  # the tiles and the fresh listings; no count
+    with django_assert_num_queries(1):  # the fresh listings; categories and counts are cached
         response = client.get(reverse("home"))
     counts = {tile.slug: tile.active_count for tile in response.context["categories"]}
     assert counts[OTHER] == 1
@@ -118,3 +118,18 @@ def test_home_runs_the_same_few_queries_whatever_the_number_of_cards(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("home"))
     assert len(response.context["listings"]) == listing_count
+
+
+def test_the_tiles_follow_the_counts_and_a_renamed_category(client):
+    ListingFactory.create(category=category(OTHER))
+    assert "1 ad<" in client.get(reverse("home")).text
+    ListingFactory.create(category=category(OTHER))
+    cache.delete(CATEGORY_COUNTS_KEY)  # the counts a minute later
+    assert "2 ads<" in client.get(reverse("home")).text
+    renamed = category(OTHER)
+    renamed.name = "Renamed for the test"
+    renamed.save()
+    assert (
+        '<span class="category-name">Renamed for the test</span>'
+        in client.get(reverse("home")).text
+    )

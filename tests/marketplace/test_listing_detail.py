@@ -164,3 +164,15 @@ def test_similar_listings_come_from_the_same_category(client):
     assert "More in Phones" in html
     assert "Another phone" in html
     assert "A sofa" not in html
+
+
+def test_the_seller_card_counts_are_a_minute_old_for_buyers_and_fresh_for_the_seller(client):
+    seller = UserFactory.create()
+    first = ListingFactory.create(seller=seller)
+    assert "1 active listing<" in client.get(first.get_absolute_url()).text
+    ListingFactory.create(seller=seller)
+    assert "1 active listing<" in client.get(first.get_absolute_url()).text  # from the cache
+    client.force_login(seller)
+    assert "2 active listings<" in client.get(first.get_absolute_url()).text
+    client.logout()
+    assert "2 active listings<" in client.get(first.get_absolute_url()).text  # counted again
