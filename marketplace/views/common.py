@@ -47,8 +47,8 @@ def paginate_counting_in_the_query(
 ) -> Page:
     """What ``paginate`` gives, with the total counted by the page's own query
     (``COUNT(*) OVER ()``) instead of a ``COUNT`` query of its own: a search then reads its
-    matches once, not twice. A page past the end (no rows, so no total) falls back to
-    ``paginate``, which counts and gives the nearest page."""
+    matches once, not twice. An empty first page is an empty result; a later page past the end
+    (no rows, so no total) falls back to ``paginate``, which counts and gives the nearest page."""
     per_page = per_page or settings.LISTINGS_PER_PAGE
     try:
         number = int(request.GET.get("page") or 1)
@@ -58,8 +58,8 @@ def paginate_counting_in_the_query(
         return paginate(request, queryset, per_page)
     start = (number - 1) * per_page
     rows = list(queryset.annotate(total_rows=Window(Count("pk")))[start : start + per_page])
-    if not rows:
-        return paginate(request, queryset, per_page, count=0 if number == 1 else None)
+    if not rows and number > 1:
+        return paginate(request, queryset, per_page)
     paginator = Paginator(queryset, per_page)
-    paginator.__dict__["count"] = rows[0].total_rows
+    paginator.__dict__["count"] = rows[0].total_rows if rows else 0  # nothing at all: no query
     return Page(rows, number, paginator)
