@@ -13,7 +13,7 @@ from waffle.admin import FlagAdmin as WaffleFlagAdmin
 from waffle.admin import SampleAdmin, SwitchAdmin
 from waffle.models import Sample, Switch
 
-from . import admin_results, services
+from . import services
 from .models import (
     DailyResult,
     Event,
@@ -311,26 +311,30 @@ class ExperimentAdmin(admin.ModelAdmin):
         return fields
 
     def get_urls(self):
-        def view(function):
+        def view(name: str):
             def wrapper(request, object_id):
-                return function(request, object_id, model_admin=self)
+                # Imported on the first request, not by every manage.py command that loads the
+                # admin: the results pages bring the statistics, the charts and the analysis.
+                from . import admin_results
+
+                return getattr(admin_results, name)(request, object_id, model_admin=self)
 
             return self.admin_site.admin_view(wrapper)
 
         return [
             path(
                 "<path:object_id>/results/",
-                view(admin_results.results_view),
+                view("results_view"),
                 name="experiments_experiment_results",
             ),
             path(
                 "<path:object_id>/results/refresh/",
-                view(admin_results.refresh_view),
+                view("refresh_view"),
                 name="experiments_experiment_refresh",
             ),
             path(
                 "<path:object_id>/conclude/",
-                view(admin_results.conclude_view),
+                view("conclude_view"),
                 name="experiments_experiment_conclude",
             ),
             path(
@@ -345,8 +349,10 @@ class ExperimentAdmin(admin.ModelAdmin):
     def shipped(self, obj: Experiment) -> str:
         """In the words of the conclude form ("Candidate prompt (treatment, listing_assistant@2)"),
         not the variant's key ("listing_prompt_version:treatment")."""
+        from .admin_results import variant_label
+
         variant = obj.shipped_variant
-        return admin_results.variant_label(variant) if variant is not None else "-"
+        return variant_label(variant) if variant is not None else "-"
 
     @admin.display(description="results")
     def results_link(self, obj: Experiment) -> str:
@@ -405,8 +411,10 @@ class ExperimentAdmin(admin.ModelAdmin):
         description="Refresh the results of the selected experiments", permissions=["change"]
     )
     def refresh_results_of_selected(self, request, queryset) -> None:
+        from .admin_results import refresh_now
+
         for experiment in queryset:
-            admin_results.refresh_now(experiment)
+            refresh_now(experiment)
         self.message_user(
             request, f"Results refreshed for {len(queryset)} experiment(s).", messages.SUCCESS
         )
