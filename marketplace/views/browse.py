@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from copy import copy
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.core.paginator import Page
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,12 +24,12 @@ from ..categories import all_categories, category_by_slug
 from ..forms import MessageForm, SearchForm
 from ..models import Category, Favourite, Listing, Thread
 from ..search import SearchFilters, search_listings
+from ..similar import similar_listings
 from .common import paginate, paginate_counting_in_the_query, safe_next
 
 HOME_FRESH_LISTINGS = 12
 CATEGORY_COUNTS_KEY = "marketplace:active-counts-by-category"
 CATEGORY_COUNTS_CACHE_SECONDS = 60
-SIMILAR_LISTINGS = 4
 
 
 def active_counts_by_category() -> dict[int, int]:
@@ -185,26 +187,27 @@ def render_listing_detail(
     is_owner = user.is_authenticated and listing.seller_id == user.pk
     enrichment = listing.enrichment_jobs.order_by("-queued_at", "-id").first() if is_owner else None
     thread = None
-    is_favourite = False
+    similar = similar_listings(listing)  # shared by everybody: favourites are marked below
+    saved: set[int] = set()
+    if user.is_authenticated:
+        # One query for the hearts of the page: this listing's (not on one's own) and the cards'.
+        ids = [other.pk for other in similar] + ([] if is_owner else [listing.pk])
+        saved = set(
+            Favourite.objects.filter(user=user, listing__in=ids).values_list("listing", flat=True)
+        )
+        for other in similar:
+            other.is_favourite = other.pk in saved  # type: ignore[attr-defined]
     if user.is_authenticated and not is_owner:
         thread = Thread.objects.filter(listing=listing, buyer=user).first()
-        is_favourite = Favourite.objects.filter(user=user, listing=listing).exists()
-    similar = (
-        Listing.objects.active()
-        .filter(category=listing.category_id)
-        .exclude(pk=listing.pk)
-        .for_cards(user)
-        .order_by("-published_at", "-id")[:SIMILAR_LISTINGS]
-    )
     return render(
         request,
         "marketplace/listing_detail.html",
         {
             "listing": listing,
             "enrichment": enrichment,
-            "images": list(listing.images.all()),
+            "images": listing_photos(listing),
             "is_owner": is_owner,
-            "is_favourite": is_favourite,
+            "is_favourite": listing.pk in saved,
             "thread": thread,
             "contact_form": contact_form or MessageForm(),
             "seller": listing.seller,
@@ -212,6 +215,29 @@ def render_listing_detail(
             "similar": similar,
         },
     )
+
+
+@dataclass(frozen=True)
+class Photo:
+    """What the listing page's gallery shows of a photo."""
+
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+
+
+def listing_photos(listing: Listing) -> list[Photo]:
+    """The listing's photos in order, read as plain values (no model instances or file objects
+    for a gallery that only needs their URLs and sizes)."""
+    rows = listing.images.order_by("position", "id").values_list(
+        "image", "thumbnail", "width", "height"
+    )
+    url = default_storage.url
+    return [
+        Photo(url(image), url(thumbnail) if thumbnail else "", width, height)
+        for image, thumbnail, width, height in rows
+    ]
 
 
 def seller_profile(request: HttpRequest, username: str) -> HttpResponse:
