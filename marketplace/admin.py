@@ -19,8 +19,8 @@ from .models import (
     ModerationQueueItem,
     Thread,
 )
+from .newest import listings_changed
 from .services import reject_listing
-from .similar import listings_changed
 
 
 @admin.register(Category)

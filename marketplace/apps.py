@@ -13,7 +13,7 @@ class MarketplaceConfig(AppConfig):
         from .categories import forget_categories
         from .llm_corpus import active_listing_texts
         from .models import Category, Listing
-        from .similar import listing_saved
+        from .newest import listing_saved
         from .site import sync_site_after_migrate
 
         # The rows that come from code (categories, prompts, experiments): marketplace/site.py.

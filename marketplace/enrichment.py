@@ -37,7 +37,7 @@ from experiments.api import record_event
 
 from . import ab_tests, ai
 from .models import EnrichmentJob, Listing
-from .similar import listings_changed
+from .newest import listings_changed
 
 log = logging.getLogger(__name__)
 

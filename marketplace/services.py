@@ -26,7 +26,7 @@ from .ai_features.listing_assistant import PUBLISHED
 from .enrichment import queue_enrichment
 from .images import ProcessedImage
 from .models import AssistantSuggestion, Favourite, Listing, ListingImage, Message, Thread
-from .similar import listings_changed
+from .newest import listings_changed
 
 EDITABLE_FIELDS = (
     "title",

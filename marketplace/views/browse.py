@@ -23,8 +23,8 @@ from .. import ab_tests, relaxation, understanding
 from ..categories import all_categories, category_by_slug
 from ..forms import MessageForm, SearchForm
 from ..models import Category, Favourite, Listing, Thread
+from ..newest import newest_listings, similar_listings
 from ..search import SearchFilters, search_listings
-from ..similar import similar_listings
 from .common import paginate, paginate_counting_in_the_query, safe_next
 
 HOME_FRESH_LISTINGS = 12
@@ -66,15 +66,26 @@ def home(request: HttpRequest) -> HttpResponse:
         tile = copy(category)  # the process keeps the categories: this page's count is its own
         tile.active_count = counts.get(tile.pk, 0)  # type: ignore[attr-defined]
         tiles.append(tile)
-    fresh = Listing.objects.active().for_cards(request.user).order_by("-published_at", "-id")
-    return render(
-        request,
-        "marketplace/home.html",
-        {
-            "categories": tiles,
-            "listings": fresh[:HOME_FRESH_LISTINGS],
-        },
+    fresh = newest_listings(HOME_FRESH_LISTINGS)  # shared by everybody: hearts marked here
+    mark_favourites(request, fresh)
+    return render(request, "marketplace/home.html", {"categories": tiles, "listings": fresh})
+
+
+def mark_favourites(request: HttpRequest, cards: list[Listing], *also: int) -> set[int]:
+    """Set ``is_favourite`` on this request's own copies of ``cards`` for the person asking, and
+    return which of the cards and of ``also`` (more listing ids) they saved: one query for all
+    the hearts of a page, none for a visitor."""
+    if not request.user.is_authenticated or not (cards or also):
+        return set()
+    ids = [card.pk for card in cards] + list(also)
+    saved = set(
+        Favourite.objects.filter(user=request.user, listing__in=ids).values_list(
+            "listing", flat=True
+        )
     )
+    for card in cards:
+        card.is_favourite = card.pk in saved  # type: ignore[attr-defined]
+    return saved
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -187,16 +198,9 @@ def render_listing_detail(
     is_owner = user.is_authenticated and listing.seller_id == user.pk
     enrichment = listing.enrichment_jobs.order_by("-queued_at", "-id").first() if is_owner else None
     thread = None
-    similar = similar_listings(listing)  # shared by everybody: favourites are marked below
-    saved: set[int] = set()
-    if user.is_authenticated:
-        # One query for the hearts of the page: this listing's (not on one's own) and the cards'.
-        ids = [other.pk for other in similar] + ([] if is_owner else [listing.pk])
-        saved = set(
-            Favourite.objects.filter(user=user, listing__in=ids).values_list("listing", flat=True)
-        )
-        for other in similar:
-            other.is_favourite = other.pk in saved  # type: ignore[attr-defined]
+    similar = similar_listings(listing)  # shared by everybody: hearts marked here
+    # The listing's own heart too, but for its seller, who has none.
+    saved = mark_favourites(request, similar, *([] if is_owner else [listing.pk]))
     if user.is_authenticated and not is_owner:
         thread = Thread.objects.filter(listing=listing, buyer=user).first()
     return render(

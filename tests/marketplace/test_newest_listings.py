@@ -1,6 +1,6 @@
-"""The listing page's "More in <category>" comes from a per-process list per category version
-(marketplace.similar): a listing that may no longer be shown must leave it at once, and nothing
-of one person (hearts, form tokens) may reach another.
+"""The home page's newest listings and the listing page's "More in <category>" come from
+per-process lists per version (marketplace.newest): a listing that may no longer be shown must
+leave them at once, and nothing of one person (hearts, form tokens) may reach another.
 
 Each test runs its requests one after the other in the same process, as a server would, so the
 list read for one request is what the next one starts from.
@@ -12,7 +12,7 @@ from time import monotonic
 import pytest
 from django.urls import reverse
 
-from marketplace import similar
+from marketplace import newest
 from marketplace.enrichment import _apply_verdict
 from marketplace.models import EnrichmentJob, Listing
 from marketplace.services import mark_listing_sold, update_listing
@@ -81,8 +81,8 @@ def test_a_write_that_tells_nobody_shows_within_the_safety_net(client, page, mon
     url = shown.get_absolute_url()
     client.get(url)
     Listing.objects.filter(pk=other.pk).update(status=Listing.Status.REMOVED)  # no version
-    later = monotonic() + similar.MAX_AGE_SECONDS + 1
-    monkeypatch.setattr("marketplace.similar.monotonic", lambda: later)
+    later = monotonic() + newest.MAX_AGE_SECONDS + 1
+    monkeypatch.setattr("marketplace.newest.monotonic", lambda: later)
     assert "Galaxy S21" not in client.get(url).text
 
 
@@ -142,3 +142,45 @@ def test_a_held_listing_is_for_its_seller_and_never_on_the_list(client, page):
     assert "Pixel 7" not in client.get(other.get_absolute_url()).text
     client.force_login(shown.seller)
     assert client.get(shown.get_absolute_url()).status_code == 200
+
+
+HOME = reverse("home")
+
+
+def test_the_home_page_drops_held_and_sold_listings_and_shows_new_ones_at_once(client, page):
+    shown, other = page
+    assert "Galaxy S21" in client.get(HOME).text
+
+    _apply_verdict(EnrichmentJob.objects.create(listing=other, input_hash="x"), "reject")
+    assert "Galaxy S21" not in client.get(HOME).text
+
+    mark_listing_sold(shown)
+    assert "Pixel 7" not in client.get(HOME).text
+
+    ListingFactory.create(title="Nokia 3310")
+    assert "Nokia 3310" in client.get(HOME).text
+
+
+def test_each_person_sees_their_own_hearts_on_the_home_page(client, page):
+    _shown, other = page
+    fan, stranger = UserFactory.create_batch(2)
+    FavouriteFactory.create(user=fan, listing=other)
+
+    client.force_login(fan)
+    assert 'aria-pressed="true"' in card_of(client.get(HOME).text, other)
+
+    client.force_login(stranger)
+    not_saved = card_of(client.get(HOME).text, other)
+    assert 'aria-pressed="false"' in not_saved
+    assert 'aria-pressed="true"' not in not_saved
+
+    client.force_login(other.seller)
+    assert "favourite" not in card_of(client.get(HOME).text, other)
+
+    client.logout()
+    visitor = card_of(client.get(HOME).text, other)
+    assert "Log in to save favourites" in visitor
+    assert "csrfmiddlewaretoken" not in visitor
+
+    client.force_login(fan)
+    assert 'aria-pressed="true"' in card_of(client.get(HOME).text, other)
