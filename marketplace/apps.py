@@ -12,7 +12,7 @@ class MarketplaceConfig(AppConfig):
         from .ai_features.offline import register_corpus
         from .categories import forget_categories
         from .llm_corpus import active_listing_texts
-        from .models import Category, Listing
+        from .models import Category, Listing, ModerationQueueItem
         from .newest import listing_saved
         from .site import sync_site_after_migrate
 
@@ -23,4 +23,6 @@ class MarketplaceConfig(AppConfig):
         post_save.connect(forget_categories, sender=Category)
         post_delete.connect(forget_categories, sender=Category)
         post_save.connect(listing_saved, sender=Listing)
+        # A proxy's save is sent as the proxy's: the admin's moderation queue saves those.
+        post_save.connect(listing_saved, sender=ModerationQueueItem)
         register_corpus(active_listing_texts)

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from marketplace import newest
 from marketplace.enrichment import _apply_verdict
-from marketplace.models import EnrichmentJob, Listing
-from marketplace.services import mark_listing_sold, update_listing
+from marketplace.models import EnrichmentJob, Listing, ModerationQueueItem
+from marketplace.services import mark_listing_sold, reject_listing, update_listing
 from tests.factories import FavouriteFactory, ListingFactory, UserFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,15 @@ def test_a_listing_held_by_moderation_leaves_the_list_at_once(client, page):
     _apply_verdict(job, "reject")  # a bulk update(), no save(): held
 
     assert Listing.objects.get(pk=other.pk).moderation == Listing.Moderation.HELD
+    assert "Galaxy S21" not in client.get(shown.get_absolute_url()).text
+
+
+def test_a_listing_removed_from_the_moderation_queue_leaves_the_list_at_once(client, page):
+    shown, other = page
+    assert "Galaxy S21" in more_in_category(client.get(shown.get_absolute_url()).text)
+
+    reject_listing(ModerationQueueItem.objects.get(pk=other.pk))  # as the admin's queue does
+
     assert "Galaxy S21" not in client.get(shown.get_absolute_url()).text
 
 
