@@ -63,3 +63,17 @@ def test_a_buyer_with_favourites_pays_a_few_more(
     with django_assert_max_num_queries(LOGGED_IN[page]):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_seller_on_their_own_listing_pays_for_their_controls_only(
+    client, catalogue, django_assert_max_num_queries
+):
+    """The seller's own listing page: the session, the user and the unread count; the listing
+    and its photos; the hearts of the "More in" cards; the last enrichment job and a fresh count
+    of their live listings (for the owner's panel and seller card); no page-view event."""
+    listing = catalogue[0]
+    client.force_login(listing.seller)
+    client.get(listing.get_absolute_url())
+    with django_assert_max_num_queries(8):
+        response = client.get(listing.get_absolute_url())
+    assert "Your listing" in response.text
