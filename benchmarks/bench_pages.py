@@ -54,6 +54,7 @@ FILTERS = (
     ("fashion", 10, 80, "Berlin"),
     ("sports-hobbies", 50, 1000, "Leipzig"),
 )
+PAGES = ("home", "search_text", "search_filters", "category", "detail")
 
 
 def main() -> int:
@@ -69,8 +70,18 @@ def main() -> int:
         help="timed requests for the searches without indexes (a few seconds each)",
     )
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--pages",
+        default=",".join(PAGES),
+        help=f"comma-separated pages to time, the one-line view always among them "
+        f"(default: all of {', '.join(PAGES)})",
+    )
     parser.add_argument("--reseed", action="store_true", help="seed again even if the size fits")
     args = parser.parse_args()
+    args.pages = [name.strip() for name in args.pages.split(",") if name.strip()]
+    unknown = set(args.pages) - set(PAGES)
+    if unknown:
+        parser.error(f"no such page: {', '.join(sorted(unknown))} (pages: {', '.join(PAGES)})")
 
     import environ
 
@@ -83,8 +94,9 @@ def main() -> int:
     seeding = _prepare_database(database_url, args)
     report = Report(args=vars(args), seeding=seeding, load_before=load_before)
     _measure_pages(report, args)
-    _measure_search_queries(report, args)
-    report.explain = _explain_text_search()
+    if "search_text" in args.pages:  # the search's own query, beside its page
+        _measure_search_queries(report, args)
+        report.explain = _explain_text_search()
     report.load_after = os.getloadavg()
 
     print(report.table())
@@ -316,12 +328,16 @@ class Report:
             lines.append("")
         lines += [f"{label:<52}{value:>7.1f}x" for label, value in self.ratios().items()]
         lines.append("")
-        lines.append("EXPLAIN ANALYZE of a text search (q='iphone'), with indexes:")
-        lines.append(self.explain.get("with_indexes", ""))
-        lines.append("... and with enable_bitmapscan and enable_indexscan off:")
-        lines.append(self.explain.get("without_indexes", ""))
-        gin = "listing_search_document_gin" in self.explain.get("with_indexes", "")
-        lines.append(f"GIN index listing_search_document_gin used: {'yes' if gin else 'NO'}")
+        if self.explain:  # only when the text search was timed
+            with_indexes = self.explain.get("with_indexes", "")
+            gin = "listing_search_document_gin" in with_indexes
+            lines += [
+                "EXPLAIN ANALYZE of a text search (q='iphone'), with indexes:",
+                with_indexes,
+                "... and with enable_bitmapscan and enable_indexscan off:",
+                self.explain.get("without_indexes", ""),
+                f"GIN index listing_search_document_gin used: {'yes' if gin else 'NO'}",
+            ]
         lines.append(
             f"Load average before {self._load(self.load_before)}, after "
             f"{self._load(self.load_after)} on {os.cpu_count()} CPUs."
@@ -419,6 +435,8 @@ def _measure_pages(report: Report, args: argparse.Namespace) -> None:
     with override_settings(ROOT_URLCONF="baseline_urls"):
         built: dict[str, list[str]] = {}
         for name, what, urls in _page_urls(rng, args.requests):
+            if name != "baseline" and name not in args.pages:
+                continue
             try:
                 built[name] = urls()
             except NoReverseMatch as error:

@@ -19,6 +19,7 @@ from .models import (
     ModerationQueueItem,
     Thread,
 )
+from .newest import listings_changed
 from .services import reject_listing
 
 
@@ -207,7 +208,9 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve: the listing is fine", permissions=["change"])
     def approve_selected(self, request, queryset) -> None:
+        categories = set(queryset.values_list("category", flat=True))
         count = queryset.update(moderation=Listing.Moderation.APPROVED)
+        listings_changed(categories)  # held ones are back in their category's "More in ..."
         self.message_user(request, f"Approved {count} listings; held ones are visible again.")
 
     @admin.action(description="Remove: take the listing down", permissions=["change"])

@@ -12,7 +12,8 @@ class MarketplaceConfig(AppConfig):
         from .ai_features.offline import register_corpus
         from .categories import forget_categories
         from .llm_corpus import active_listing_texts
-        from .models import Category
+        from .models import Category, Listing, ModerationQueueItem
+        from .newest import listing_saved
         from .site import sync_site_after_migrate
 
         # The rows that come from code (categories, prompts, experiments): marketplace/site.py.
@@ -21,4 +22,7 @@ class MarketplaceConfig(AppConfig):
         post_delete.connect(forget_category_options, sender=Category)
         post_save.connect(forget_categories, sender=Category)
         post_delete.connect(forget_categories, sender=Category)
+        post_save.connect(listing_saved, sender=Listing)
+        # A proxy's save is sent as the proxy's: the admin's moderation queue saves those.
+        post_save.connect(listing_saved, sender=ModerationQueueItem)
         register_corpus(active_listing_texts)

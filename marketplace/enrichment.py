@@ -37,6 +37,7 @@ from experiments.api import record_event
 
 from . import ab_tests, ai
 from .models import EnrichmentJob, Listing
+from .newest import listings_changed
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +256,7 @@ def _apply_verdict(job: EnrichmentJob, verdict: str) -> None:
         )
         return
     Listing.objects.filter(pk=listing.pk).update(moderation=target)
+    listings_changed([listing.category_id])  # a held listing leaves "More in ..." at once
     record_event(
         ab_tests.LISTING_FLAGGED,
         user_id=str(listing.seller_id),

@@ -213,6 +213,10 @@ class Listing(models.Model):
         visible = self.status in (self.Status.ACTIVE, self.Status.SOLD)
         return visible and self.moderation != self.Moderation.HELD
 
+    def is_visible_to(self, user) -> bool:
+        """``ListingQuerySet.visible_to`` for a listing already read: public, or one's own."""
+        return self.is_public or (user.is_authenticated and self.seller_id == user.pk)
+
     @property
     def publication_note(self) -> str:
         """What the seller is told once the listing went live: where it really stands.

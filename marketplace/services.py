@@ -26,6 +26,7 @@ from .ai_features.listing_assistant import PUBLISHED
 from .enrichment import queue_enrichment
 from .images import ProcessedImage
 from .models import AssistantSuggestion, Favourite, Listing, ListingImage, Message, Thread
+from .newest import listings_changed
 
 EDITABLE_FIELDS = (
     "title",
@@ -87,6 +88,7 @@ def update_listing(
     """
     if listing.status == Listing.Status.REMOVED:
         raise ValidationError("This listing was deleted and can no longer be edited.")
+    listings_changed([listing.category_id])  # it may leave this category (saving tells the new)
     _set_fields(listing, fields)
     if status == Listing.Status.ACTIVE:
         _go_live(listing)
@@ -161,6 +163,7 @@ def add_listing_photos(listing: Listing, photos: Sequence[ProcessedImage]) -> li
         image.thumbnail.save(photo.thumbnail.name or "photo-thumb.jpg", photo.thumbnail, save=False)
         image.save()
         saved.append(image)
+    listings_changed([listing.category_id])  # a first photo is its card's cover
     return saved
 
 
@@ -170,6 +173,7 @@ def remove_listing_photo(image: ListingImage) -> None:
     storage = image.image.storage
     names = [name for name in (image.image.name, image.thumbnail.name) if name]
     image.delete()
+    listings_changed([image.listing.category_id])  # the cover of its card may change
 
     def delete_files() -> None:
         for name in names:
@@ -186,6 +190,7 @@ def make_cover_photo(image: ListingImage) -> None:
     for position, other in enumerate(others, start=1):
         other.position = position
     ListingImage.objects.bulk_update([image, *others], ["position"])
+    listings_changed([image.listing.category_id])  # a new cover on its card
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from marketplace import cards
+from marketplace import cards, newest
 from marketplace.categories import forget_categories
 from tests.factories import ListingFactory, UserFactory
 
@@ -29,13 +29,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache (waffle, experiments and the LLM cache live there),
-    and so do the per-process caches of the pages (cards, categories)."""
+    and so do the per-process caches of the pages (cards, categories, newest listings)."""
     cache.clear()
     cards.clear()
+    newest.clear()
     forget_categories()
     yield
     cache.clear()
     cards.clear()
+    newest.clear()
     forget_categories()
 
 

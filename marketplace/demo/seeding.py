@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from marketplace.images import ProcessedImage
 from marketplace.models import Category, Favourite, Listing, ListingImage, Message, Thread
+from marketplace.newest import listings_changed
 
 from .generate import DemoPlan, ListingPlan
 from .images import photo_upload
@@ -186,6 +187,7 @@ def _create_listings(
     Listing.objects.filter(
         pk__in=[listing.pk for listing in listings], published_at__isnull=False
     ).update(created_at=F("published_at"), updated_at=F("published_at"))
+    listings_changed(c.pk for c in categories.values())  # bulk_create sends no post_save
     return listings
 
 

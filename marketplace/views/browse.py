@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from copy import copy
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.core.paginator import Page
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,16 +20,16 @@ from accounts.models import User
 from experiments.api import track
 
 from .. import ab_tests, relaxation, understanding
-from ..categories import all_categories, category_by_slug
+from ..categories import all_categories, category_by_pk, category_by_slug
 from ..forms import MessageForm, SearchForm
 from ..models import Category, Favourite, Listing, Thread
+from ..newest import newest_listings, similar_listings
 from ..search import SearchFilters, search_listings
 from .common import paginate, paginate_counting_in_the_query, safe_next
 
 HOME_FRESH_LISTINGS = 12
 CATEGORY_COUNTS_KEY = "marketplace:active-counts-by-category"
 CATEGORY_COUNTS_CACHE_SECONDS = 60
-SIMILAR_LISTINGS = 4
 
 
 def active_counts_by_category() -> dict[int, int]:
@@ -64,15 +66,26 @@ def home(request: HttpRequest) -> HttpResponse:
         tile = copy(category)  # the process keeps the categories: this page's count is its own
         tile.active_count = counts.get(tile.pk, 0)  # type: ignore[attr-defined]
         tiles.append(tile)
-    fresh = Listing.objects.active().for_cards(request.user).order_by("-published_at", "-id")
-    return render(
-        request,
-        "marketplace/home.html",
-        {
-            "categories": tiles,
-            "listings": fresh[:HOME_FRESH_LISTINGS],
-        },
+    fresh = newest_listings(HOME_FRESH_LISTINGS)  # shared by everybody: hearts marked here
+    mark_favourites(request, fresh)
+    return render(request, "marketplace/home.html", {"categories": tiles, "listings": fresh})
+
+
+def mark_favourites(request: HttpRequest, cards: list[Listing], *also: int) -> set[int]:
+    """Set ``is_favourite`` on this request's own copies of ``cards`` for the person asking, and
+    return which of the cards and of ``also`` (more listing ids) they saved: one query for all
+    the hearts of a page, none for a visitor."""
+    if not request.user.is_authenticated or not (cards or also):
+        return set()
+    ids = [card.pk for card in cards] + list(also)
+    saved = set(
+        Favourite.objects.filter(user=request.user, listing__in=ids).values_list(
+            "listing", flat=True
+        )
     )
+    for card in cards:
+        card.is_favourite = card.pk in saved  # type: ignore[attr-defined]
+    return saved
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -167,9 +180,14 @@ def listing_redirect(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def listing_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    listing = get_object_or_404(
-        Listing.objects.visible_to(request.user).select_related("category", "seller"), pk=pk
-    )
+    # By primary key alone, visibility checked on the row read (the same rule as
+    # ``visible_to``) and the category from the process's copy: the simplest query to build.
+    listing = get_object_or_404(Listing.objects.select_related("seller"), pk=pk)
+    if not listing.is_visible_to(request.user):
+        raise Http404("No Listing matches the given query.")
+    category = category_by_pk(listing.category_id)
+    if category is not None:  # else read when the page asks for it
+        listing.category = category
     if slug != listing.slug:
         return redirect(listing, permanent=True)
     if listing.seller_id != request.user.pk:
@@ -185,26 +203,20 @@ def render_listing_detail(
     is_owner = user.is_authenticated and listing.seller_id == user.pk
     enrichment = listing.enrichment_jobs.order_by("-queued_at", "-id").first() if is_owner else None
     thread = None
-    is_favourite = False
+    similar = similar_listings(listing)  # shared by everybody: hearts marked here
+    # The listing's own heart too, but for its seller, who has none.
+    saved = mark_favourites(request, similar, *([] if is_owner else [listing.pk]))
     if user.is_authenticated and not is_owner:
         thread = Thread.objects.filter(listing=listing, buyer=user).first()
-        is_favourite = Favourite.objects.filter(user=user, listing=listing).exists()
-    similar = (
-        Listing.objects.active()
-        .filter(category=listing.category_id)
-        .exclude(pk=listing.pk)
-        .for_cards(user)
-        .order_by("-published_at", "-id")[:SIMILAR_LISTINGS]
-    )
     return render(
         request,
         "marketplace/listing_detail.html",
         {
             "listing": listing,
             "enrichment": enrichment,
-            "images": list(listing.images.all()),
+            "images": listing_photos(listing),
             "is_owner": is_owner,
-            "is_favourite": is_favourite,
+            "is_favourite": listing.pk in saved,
             "thread": thread,
             "contact_form": contact_form or MessageForm(),
             "seller": listing.seller,
@@ -212,6 +224,29 @@ def render_listing_detail(
             "similar": similar,
         },
     )
+
+
+@dataclass(frozen=True)
+class Photo:
+    """What the listing page's gallery shows of a photo."""
+
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+
+
+def listing_photos(listing: Listing) -> list[Photo]:
+    """The listing's photos in order, read as plain values (no model instances or file objects
+    for a gallery that only needs their URLs and sizes)."""
+    rows = listing.images.order_by("position", "id").values_list(
+        "image", "thumbnail", "width", "height"
+    )
+    url = default_storage.url
+    return [
+        Photo(url(image), url(thumbnail) if thumbnail else "", width, height)
+        for image, thumbnail, width, height in rows
+    ]
 
 
 def seller_profile(request: HttpRequest, username: str) -> HttpResponse:

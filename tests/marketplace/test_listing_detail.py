@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from marketplace.models import Listing
@@ -176,3 +177,21 @@ def test_the_seller_card_counts_are_a_minute_old_for_buyers_and_fresh_for_the_se
     assert "2 active listings<" in client.get(first.get_absolute_url()).text
     client.logout()
     assert "2 active listings<" in client.get(first.get_absolute_url()).text  # counted again
+
+
+@pytest.mark.parametrize("status", Listing.Status.values)
+@pytest.mark.parametrize("moderation", Listing.Moderation.values)
+def test_the_page_opens_for_exactly_whom_the_listing_is_visible(client, status, moderation):
+    """The page checks visibility on the row it read (``is_visible_to``); it must agree with
+    the query every other view uses (``visible_to``), for the seller, a buyer and a visitor."""
+    listing = ListingFactory.create(status=status, moderation=moderation)
+    for person in (listing.seller, UserFactory.create(), None):
+        if person is None:
+            client.logout()
+        else:
+            client.force_login(person)
+        viewer = person or AnonymousUser()
+        visible = Listing.objects.visible_to(viewer).filter(pk=listing.pk).exists()
+        assert listing.is_visible_to(viewer) == visible
+        response = client.get(listing.get_absolute_url())
+        assert response.status_code == (200 if visible else 404), (status, moderation, person)
