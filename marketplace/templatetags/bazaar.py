@@ -15,9 +15,10 @@ from django import template
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import avoid_wrapping, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS, timesince
+from django.utils.translation import get_language
 
 from marketplace.categories import all_categories
 from marketplace.models import Category, EnrichmentJob, Listing, attribute_text
@@ -75,9 +76,27 @@ def ago(value: datetime | None) -> str:
     if value is None:
         return ""
     now = timezone.now()
-    if now - value < timedelta(minutes=1):
+    elapsed = now - value
+    if elapsed < timedelta(minutes=1):
         return "just now"
+    if elapsed < timedelta(days=27):
+        # No calendar month fits in it, so timesince's answer is the largest of its fixed-length
+        # units; each card's age is then a division and a memoised string, not timesince's
+        # calendar arithmetic and lazy translation (28 µs a card, on every card of every page).
+        seconds = elapsed.total_seconds()
+        for unit, length in FIXED_LENGTH_UNITS:
+            if count := int(seconds // length):
+                return _ago_text(unit, count, get_language())
     return f"{timesince(value, now=now, depth=1)} ago"
+
+
+FIXED_LENGTH_UNITS = (("week", 7 * 86_400), ("day", 86_400), ("hour", 3_600), ("minute", 60))
+
+
+@lru_cache(maxsize=1024)
+def _ago_text(unit: str, count: int, language: str | None) -> str:
+    """ "3 hours ago" as timesince words it, per language."""
+    return f"{avoid_wrapping(TIME_STRINGS[unit] % {'num': count})} ago"
 
 
 @register.filter
