@@ -6,7 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace.models import Listing
-from tests.factories import ListingFactory, UserFactory, category
+from tests.factories import ListingFactory, UserFactory
+from tests.marketplace.test_listing_form import listing_data
 
 # Committed for real: the screening is queued on commit and, without a worker, runs before the
 # seller's redirect, as on a site without Celery; the message must see its verdict.
@@ -19,16 +20,7 @@ EMAIL = "Works well. Questions? write to seller@example.com"
 
 
 def publish(user_client, description: str):
-    data = {
-        "title": "Samsung Galaxy S21",
-        "category": category("phones").pk,
-        "price": "320",
-        "currency": "EUR",
-        "condition": "good",
-        "city": "Mainz",
-        "description": description,
-        "action": "publish",
-    }
+    data = listing_data(description=description)
     response = user_client.post(reverse("listing_create"), data)
     return response, Listing.objects.get()
 
