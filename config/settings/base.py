@@ -100,7 +100,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded mode's cache, in the process. Django's default of 300 entries is fewer than
+    # the site keeps (a live-listing count per seller, the lists' versions, the experiments'
+    # assignments): past it, a third of the entries go at random, versions among them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # The events' analysis indexes carry covering columns (INCLUDE) that Postgres uses and SQLite
 # ignores; SQLite says so at every command, which is noise in the embedded mode.

@@ -6,10 +6,11 @@ from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.core.paginator import Page
-from django.db.models import Count
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,8 +24,8 @@ from .. import ab_tests, relaxation, understanding
 from ..categories import all_categories, category_by_pk, category_by_slug
 from ..forms import MessageForm, SearchForm
 from ..models import Category, Favourite, Listing, Thread
-from ..newest import newest_listings, similar_listings
-from ..search import SearchFilters, search_listings
+from ..newest import newest, newest_listings, similar_listings
+from ..search import SearchFilters, Sort, search_listings
 from .common import paginate, paginate_counting_in_the_query, safe_next
 
 HOME_FRESH_LISTINGS = 12
@@ -143,16 +144,16 @@ def _render_results(
     request: HttpRequest, form: SearchForm, category: Category | None, extra: dict | None = None
 ) -> tuple[HttpResponse, Page]:
     filters = form.to_filters()
-    results = search_listings(filters, base=Listing.objects.for_cards(request.user))
-    count = None
     if category is not None and filters == SearchFilters(category=category.slug, sort=filters.sort):
         # A whole category: the home page's tile count (at most a minute old), not a COUNT
         # over thousands of listings on every visit.
         count = active_counts_by_category().get(category.pk, 0)
-    if count is None:
-        page_obj = paginate_counting_in_the_query(request, results)
+        if filters.effective_sort == Sort.NEWEST and request.GET.get("page", "1") in ("", "1"):
+            page_obj = _category_landing_page(request, category, count)
+        else:
+            page_obj = paginate(request, _results(request, filters), count=count)
     else:
-        page_obj = paginate(request, results, count=count)
+        page_obj = paginate_counting_in_the_query(request, _results(request, filters))
     context = {"form": form, "filters": filters, "category": category, "page_obj": page_obj}
     if page_obj.paginator.count == 0:  # only a page with nothing to show pays for the counts
         fixed = "category" if category else ""
@@ -160,6 +161,24 @@ def _render_results(
             request, filters, Listing.objects.all(), fixed=fixed
         )
     return render(request, "marketplace/search.html", context | (extra or {})), page_obj
+
+
+def _results(request: HttpRequest, filters: SearchFilters) -> QuerySet[Listing]:
+    return search_listings(filters, base=Listing.objects.for_cards(request.user))
+
+
+def _category_landing_page(request: HttpRequest, category: Category, count: int) -> Page:
+    """A category's first page, newest first and unfiltered (what its tile and the top bar link
+    to): the per-process list of its newest listings (marketplace.newest, read again whenever a
+    listing of the category changes), not a query per visit. The count is the tile's, raised to
+    what the page shows if the minute-old figure is behind."""
+    per_page = settings.LISTINGS_PER_PAGE
+    cards = [copy(listing) for listing in newest(category.pk, per_page)]
+    mark_favourites(request, cards)
+    paginator = Paginator((), per_page)  # counted already: the pages' links need no rows
+    shown = len(cards)
+    paginator.__dict__["count"] = shown if shown < per_page else max(count, shown)
+    return Page(cards, 1, paginator)
 
 
 @require_POST

@@ -193,3 +193,78 @@ def test_each_person_sees_their_own_hearts_on_the_home_page(client, page):
 
     client.force_login(fan)
     assert 'aria-pressed="true"' in card_of(client.get(HOME).text, other)
+
+
+PHONES = reverse("category", args=["phones"])
+
+
+def test_a_category_first_page_drops_held_sold_and_moved_listings_and_shows_new_ones_at_once(
+    client, page
+):
+    shown, other = page
+    html = client.get(PHONES).text
+    assert "Pixel 7" in html
+    assert "Galaxy S21" in html
+
+    _apply_verdict(EnrichmentJob.objects.create(listing=other, input_hash="x"), "reject")
+    assert "Galaxy S21" not in client.get(PHONES).text
+
+    update_listing(shown, {"category": category("vehicles")})
+    assert "Pixel 7" not in client.get(PHONES).text
+    assert "Pixel 7" in client.get(reverse("category", args=["vehicles"])).text
+
+    newer = ListingFactory.create(title="Nokia 3310")
+    assert "Nokia 3310" in client.get(PHONES).text
+    mark_listing_sold(newer)
+    assert "Nokia 3310" not in client.get(PHONES).text
+
+
+def test_a_category_first_page_counts_at_least_what_it_shows(client, page):
+    client.get(PHONES)  # the tile counts are cached for a minute: two listings
+    ListingFactory.create_batch(2)
+    html = client.get(PHONES).text
+    assert html.count('<article class="card') == 4
+    assert "<strong>4</strong> listings" in html
+
+
+def test_a_category_other_pages_sorts_and_filters_are_read_per_request(
+    client, page, settings, django_assert_num_queries
+):
+    settings.LISTINGS_PER_PAGE = 1
+    shown, _other = page
+    client.get(PHONES)
+    with django_assert_num_queries(0):  # the first page, newest first: the process's list
+        assert "Galaxy S21" in client.get(PHONES).text
+
+    Listing.objects.filter(pk=shown.pk).update(title="Pixel 7 Pro")  # tells nobody
+    assert "Pixel 7 Pro" in client.get(PHONES, {"page": 2}).text
+    by_price = [client.get(PHONES, {"sort": "price_asc", "page": n}).text for n in (1, 2)]
+    assert sum("Pixel 7 Pro" in html for html in by_price) == 1
+    filtered = client.get(PHONES, {"q": "pixel"}).text
+    assert "Pixel 7 Pro" in filtered
+    assert "Galaxy S21" not in filtered
+
+
+def test_each_person_sees_their_own_hearts_on_a_category_first_page(client, page):
+    _shown, other = page
+    fan, stranger = UserFactory.create_batch(2)
+    FavouriteFactory.create(user=fan, listing=other)
+
+    client.force_login(fan)
+    assert 'aria-pressed="true"' in card_of(client.get(PHONES).text, other)
+
+    client.force_login(stranger)
+    not_saved = card_of(client.get(PHONES).text, other)
+    assert 'aria-pressed="false"' in not_saved
+    assert 'aria-pressed="true"' not in not_saved
+
+    client.force_login(other.seller)
+    assert "favourite" not in card_of(client.get(PHONES).text, other)
+
+    client.logout()
+    visitor = card_of(client.get(PHONES).text, other)
+    assert "Log in to save favourites" in visitor
+    assert "csrfmiddlewaretoken" not in visitor
+
+    client.force_login(fan)
+    assert 'aria-pressed="true"' in card_of(client.get(PHONES).text, other)

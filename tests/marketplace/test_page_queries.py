@@ -29,12 +29,12 @@ def _pages(listing):
     }
 
 
-# Anonymous: nothing on the home page (the newest listings and the tile counts are cached);
-# the listings of a category (its count comes from the cached tile counts); a
+# Anonymous: nothing on the home page and a category's first page (their newest listings and
+# the tile counts are cached per process and read again when a listing changes); a
 # search counts in the same query (COUNT(*) OVER ()) and records its event; the listing page
 # reads the listing and its photos and records the view (the seller's count and the similar
 # listings are cached; a buyer's hearts on the page are one query).
-ANONYMOUS = {"home": 0, "category": 1, "search_text": 2, "search_filters": 2, "detail": 3}
+ANONYMOUS = {"home": 0, "category": 0, "search_text": 2, "search_filters": 2, "detail": 3}
 # Logged in: the session and the user, and the unread count of the top bar, on top.
 LOGGED_IN = {"home": 4, "category": 4, "search_text": 5, "search_filters": 5, "detail": 8}
 
