@@ -7,7 +7,8 @@ Creates (or reuses) the Postgres database ``BENCH_DATABASE_URL`` (default
 postgres://postgres@127.0.0.1:5432/bazaar_bench), migrates it, seeds it with demo listings
 (reused on the next run if the size matches), runs ANALYZE, and then times each page in-process
 with Django's test client, with DEBUG off and a persistent database connection, after a
-warm-up. Every figure comes with a baseline measured in the same run: a one-line view through
+warm-up, the pages taking turns in rounds (``--rounds``) so that all meet the same machine.
+Every figure comes with a baseline measured in the same run: a one-line view through
 the same middleware, and for text search the same requests with Postgres told not to use
 indexes. Results are printed and written as JSON to benchmarks/results/.
 """
@@ -68,6 +69,12 @@ def main() -> int:
         type=int,
         default=20,
         help="timed requests for the searches without indexes (a few seconds each)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=10,
+        help="the pages take turns this many times, each time with its share of the requests",
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
@@ -427,6 +434,9 @@ def _page_urls(rng: random.Random, requests: int) -> list[tuple[str, str, Callab
 
 
 def _measure_pages(report: Report, args: argparse.Namespace) -> None:
+    """Time the pages in rounds, each round a slice of every page's requests, so that every
+    page and the baseline meet the same machine (a shared 2-core machine's speed drifts by a
+    third within minutes: timed one after the other, the ratios drifted with it)."""
     from django.test import Client, override_settings
     from django.urls import NoReverseMatch
 
@@ -434,6 +444,7 @@ def _measure_pages(report: Report, args: argparse.Namespace) -> None:
     client = Client(HTTP_HOST="localhost")
     with override_settings(ROOT_URLCONF="baseline_urls"):
         built: dict[str, list[str]] = {}
+        results: dict[str, Result] = {}
         for name, what, urls in _page_urls(rng, args.requests):
             if name != "baseline" and name not in args.pages:
                 continue
@@ -442,10 +453,19 @@ def _measure_pages(report: Report, args: argparse.Namespace) -> None:
             except NoReverseMatch as error:
                 report.pages.append(Result(name, what, skipped=f"no such page here ({error})"))
                 continue
-            print(f"Timing {name}...")
-            report.pages.append(
-                _time_urls(client, name, what, built[name], args.requests, args.warmup)
-            )
+            results[name] = Result(name, what)
+        print(f"Timing {', '.join(results)} in {args.rounds} interleaved rounds...")
+        for name in results:
+            _time(lambda url: _get(client, url), built[name], 0, args.warmup)
+        for round_ in range(args.rounds):
+            for name, result in results.items():
+                share = _round_share(args.requests, args.rounds, round_)
+                start = len(result.times_ms) % len(built[name])  # on from the last round
+                rotated = built[name][start:] + built[name][:start]
+                result.times_ms += _time(lambda url: _get(client, url), rotated, share, warmup=0)
+        for name, result in results.items():
+            result.queries = _count_queries(client, built[name])
+            report.pages.append(result)
         if "search_text" in built:
             print("Timing search_text_no_index (slow by design)...")
             with _indexes_off():
@@ -461,20 +481,30 @@ def _measure_pages(report: Report, args: argparse.Namespace) -> None:
                 )
 
 
+def _round_share(requests: int, rounds: int, round_: int) -> int:
+    """How many of ``requests`` fall in round ``round_`` of ``rounds`` (all of them in all)."""
+    return requests * (round_ + 1) // rounds - requests * round_ // rounds
+
+
 def _time_urls(
     client: Any, name: str, what: str, urls: list[str], requests: int, warmup: int
 ) -> Result:
+    times = _time(lambda url: _get(client, url), urls, requests, warmup)
+    return Result(name, what, times, queries=_count_queries(client, urls))
+
+
+def _count_queries(client: Any, urls: list[str]) -> float:
+    """Queries per request over the first three URLs, counted in a pass of their own
+    (recording queries slows them down a little)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times = _time(lambda url: _get(client, url), urls, requests, warmup)
-    # Counted in a separate pass: recording queries slows them down a little.
     counts = []
     for url in urls[:3]:
         with CaptureQueriesContext(connection) as captured:
             _get(client, url)
         counts.append(len(captured))
-    return Result(name, what, times, queries=statistics.fmean(counts))
+    return statistics.fmean(counts)
 
 
 def _time(

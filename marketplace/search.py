@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Case, Expression, Q, When
 from django.db.models.expressions import CombinedExpression
 
+from .categories import category_by_slug
 from .models import Listing, ListingQuerySet
 
 SEARCH_CONFIG = "english"
@@ -81,7 +82,11 @@ def search_listings(filters: SearchFilters, base: ListingQuerySet | None = None)
     """Active listings matching ``filters``, ordered as asked."""
     qs = (base if base is not None else Listing.objects.all()).active()
     if filters.category:
-        qs = qs.filter(category__slug=filters.category)
+        # By primary key when this process knows the slug (nearly always): a join on the slug
+        # hides the category from the planner, which then walks every live listing by date
+        # instead of the category's own rows of (category, status, published_at).
+        known = category_by_slug(filters.category)
+        qs = qs.filter(category=known.pk) if known else qs.filter(category__slug=filters.category)
     if filters.min_price is not None:
         qs = qs.filter(price__gte=filters.min_price)
     if filters.max_price is not None:
