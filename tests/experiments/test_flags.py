@@ -62,7 +62,41 @@ def test_a_percent_rollout_keeps_the_rest_of_waffles_rules_and_sets_no_cookie_of
     assert not getattr(request, "waffles", None)  # waffle's random-draw cookie is never set
     Flag.objects.filter(pk=flag.pk).update(everyone=False)
     flag.flush()
+    request = request_for(outside)  # the next request (one request keeps its answers)
+    request.user = tester
     assert flag_is_active(request, "new_gallery") is False  # "everyone: no" turns it off for all
+
+
+class CountingCache:
+    """Waffle's cache, counting the reads."""
+
+    def __init__(self, cache: Any) -> None:
+        self.cache, self.reads = cache, 0
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        self.reads += 1
+        return self.cache.get(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.cache, name)
+
+
+def test_a_request_that_asks_twice_is_answered_once(monkeypatch, django_assert_num_queries):
+    import waffle.models
+
+    flag = make_flag(name="new_gallery", everyone=None, percent=10, superusers=False)
+    outside = next(v for v in visitors(100) if bucket("flag:new_gallery", v) >= 0.10)
+    request = request_for(outside)
+    assert flag_is_active(request, "new_gallery") is False
+    counting = CountingCache(waffle.models.get_cache())
+    monkeypatch.setattr(waffle.models, "get_cache", lambda: counting)
+    with django_assert_num_queries(0):
+        assert flag_is_active(request, "new_gallery") is False
+    assert counting.reads == 1  # the flag itself (waffle's Flag.get); its rules are not read again
+    tester = UserFactory()
+    flag.users.add(tester)
+    request.user = tester  # another person (logged in within the request): decided anew
+    assert flag_is_active(request, "new_gallery") is True
 
 
 def test_a_flag_linked_to_a_running_experiment_follows_the_variant_and_records_exposure():
