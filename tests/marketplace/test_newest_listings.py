@@ -154,6 +154,7 @@ def test_a_held_listing_is_for_its_seller_and_never_on_the_list(client, page):
 
 
 HOME = reverse("home")
+PHONES = reverse("category", args=["phones"])
 
 
 def test_the_home_page_drops_held_and_sold_listings_and_shows_new_ones_at_once(client, page):
@@ -170,32 +171,30 @@ def test_the_home_page_drops_held_and_sold_listings_and_shows_new_ones_at_once(c
     assert "Nokia 3310" in client.get(HOME).text
 
 
-def test_each_person_sees_their_own_hearts_on_the_home_page(client, page):
+@pytest.mark.parametrize("url", [HOME, PHONES], ids=["home", "category"])
+def test_each_person_sees_their_own_hearts_on_the_home_and_category_pages(client, page, url):
     _shown, other = page
     fan, stranger = UserFactory.create_batch(2)
     FavouriteFactory.create(user=fan, listing=other)
 
     client.force_login(fan)
-    assert 'aria-pressed="true"' in card_of(client.get(HOME).text, other)
+    assert 'aria-pressed="true"' in card_of(client.get(url).text, other)
 
     client.force_login(stranger)
-    not_saved = card_of(client.get(HOME).text, other)
+    not_saved = card_of(client.get(url).text, other)
     assert 'aria-pressed="false"' in not_saved
     assert 'aria-pressed="true"' not in not_saved
 
     client.force_login(other.seller)
-    assert "favourite" not in card_of(client.get(HOME).text, other)
+    assert "favourite" not in card_of(client.get(url).text, other)
 
     client.logout()
-    visitor = card_of(client.get(HOME).text, other)
+    visitor = card_of(client.get(url).text, other)
     assert "Log in to save favourites" in visitor
     assert "csrfmiddlewaretoken" not in visitor
 
     client.force_login(fan)
-    assert 'aria-pressed="true"' in card_of(client.get(HOME).text, other)
-
-
-PHONES = reverse("category", args=["phones"])
+    assert 'aria-pressed="true"' in card_of(client.get(url).text, other)
 
 
 def test_a_category_first_page_drops_held_sold_and_moved_listings_and_shows_new_ones_at_once(
@@ -243,28 +242,3 @@ def test_a_category_other_pages_sorts_and_filters_are_read_per_request(
     filtered = client.get(PHONES, {"q": "pixel"}).text
     assert "Pixel 7 Pro" in filtered
     assert "Galaxy S21" not in filtered
-
-
-def test_each_person_sees_their_own_hearts_on_a_category_first_page(client, page):
-    _shown, other = page
-    fan, stranger = UserFactory.create_batch(2)
-    FavouriteFactory.create(user=fan, listing=other)
-
-    client.force_login(fan)
-    assert 'aria-pressed="true"' in card_of(client.get(PHONES).text, other)
-
-    client.force_login(stranger)
-    not_saved = card_of(client.get(PHONES).text, other)
-    assert 'aria-pressed="false"' in not_saved
-    assert 'aria-pressed="true"' not in not_saved
-
-    client.force_login(other.seller)
-    assert "favourite" not in card_of(client.get(PHONES).text, other)
-
-    client.logout()
-    visitor = card_of(client.get(PHONES).text, other)
-    assert "Log in to save favourites" in visitor
-    assert "csrfmiddlewaretoken" not in visitor
-
-    client.force_login(fan)
-    assert 'aria-pressed="true"' in card_of(client.get(PHONES).text, other)
