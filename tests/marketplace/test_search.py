@@ -251,3 +251,19 @@ def test_the_category_filter_names_the_category_by_key_and_knows_a_new_one(clien
     assert "marketplace_category" in str(unknown_here.query)
     assert list(unknown_here) == [drone]
     assert list(search_listings(SearchFilters(category="no-such-thing"))) == []
+
+
+@pytest.mark.postgres
+def test_a_search_by_category_and_city_reads_that_city_of_the_category_in_order():
+    """The filters people combine most, category and city, newest first: the partial index of
+    live listings by (category, city, date) gives the rows in order (7.4 → 1.4 ms for
+    electronics in Hamburg at 50,000 listings, docs/benchmarks.md)."""
+    from decimal import Decimal
+
+    from marketplace.search import SearchFilters, search_listings
+
+    ListingFactory.create_batch(3, category=category("phones"), city="Berlin", price="150.00")
+    found = search_listings(SearchFilters(category="phones", city="berlin", min_price=Decimal(100)))
+    plan = found.explain()
+    assert "listing_live_category_city" in plan, plan
+    assert found.count() == 3
