@@ -22,7 +22,10 @@ class MarketplaceConfig(AppConfig):
         post_delete.connect(forget_category_options, sender=Category)
         post_save.connect(forget_categories, sender=Category)
         post_delete.connect(forget_categories, sender=Category)
-        post_save.connect(listing_saved, sender=Listing)
-        # A proxy's save is sent as the proxy's: the admin's moderation queue saves those.
-        post_save.connect(listing_saved, sender=ModerationQueueItem)
+        # A proxy's save or delete is sent as the proxy's: the admin's moderation queue's.
+        # A deletion too (an account deleted with its listings, the admin's "delete"), though
+        # it costs Django's fast path of deleting a seller's listings without loading them.
+        for signal in (post_save, post_delete):
+            signal.connect(listing_saved, sender=Listing)
+            signal.connect(listing_saved, sender=ModerationQueueItem)
         register_corpus(active_listing_texts)

@@ -8,10 +8,10 @@ shared cache, and each process keeps the newest listings it read per (scope, ver
 that can change what a list shows (publishing, an edit, a sale, a removal, a moderation hold, a
 photo) calls ``listings_changed``, which gives the listing's category and the site new versions:
 every process reads its lists again on next use, so a held or sold listing leaves them at once.
-``post_save`` of a listing calls it; the bulk ``update()`` paths (moderation verdicts, the admin's
-approval) and the photo services call it themselves. A list is also read again after
-``MAX_AGE_SECONDS`` whatever the version, a safety net for a write that forgot to call it (a
-listing deleted with its seller's account, say).
+``post_save`` and ``post_delete`` of a listing call it; the bulk ``update()`` paths (moderation
+verdicts, the admin's approval) and the photo services call it themselves. A list is also read
+again after ``MAX_AGE_SECONDS`` whatever the version, a safety net for a write that forgot to
+call it (a bare ``update()`` in a shell, say).
 
 The lists hold no person's data: each request gets copies and marks favourites on them itself.
 """
@@ -103,7 +103,7 @@ def similar_listings(listing: Listing) -> list[Listing]:
 
 
 def listing_saved(sender: type[Listing], instance: Listing, **kwargs: object) -> None:
-    """Signal receiver: a saved listing may enter, leave or change the lists."""
+    """Signal receiver: a saved or deleted listing may enter, leave or change the lists."""
     listings_changed([instance.category_id])
 
 

@@ -242,3 +242,16 @@ def test_a_category_other_pages_sorts_and_filters_are_read_per_request(
     filtered = client.get(PHONES, {"q": "pixel"}).text
     assert "Pixel 7 Pro" in filtered
     assert "Galaxy S21" not in filtered
+
+
+def test_a_seller_account_deleted_takes_its_listings_off_the_lists_at_once(client, page):
+    shown, other = page
+    assert "Galaxy S21" in client.get(HOME).text
+    assert "Galaxy S21" in client.get(PHONES).text
+    assert "Galaxy S21" in more_in_category(client.get(shown.get_absolute_url()).text)
+
+    other.seller.delete()  # in the admin: the account and, with it, its listings
+
+    assert "Galaxy S21" not in client.get(HOME).text
+    assert "Galaxy S21" not in client.get(PHONES).text
+    assert "Galaxy S21" not in client.get(shown.get_absolute_url()).text
