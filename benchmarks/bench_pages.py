@@ -16,9 +16,7 @@ indexes. Results are printed and written as JSON to benchmarks/results/.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -26,11 +24,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from support import RESULTS, ROOT, configure_django, ensure_database, git_commit
+from support import RESULTS, ROOT, configure_django, ensure_database, save_results
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bazaar_bench"
 
@@ -356,37 +353,25 @@ class Report:
         return " ".join(f"{value:.2f}" for value in load)
 
     def save(self) -> Path:
-        import django
         from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             postgres = cursor.fetchone()[0]
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        path = RESULTS / f"bench_pages-{stamp}.json"
-        data = {
-            "benchmark": "bench_pages",
-            "finished_at": stamp,
-            "git_commit": git_commit(),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "platform": platform.platform(),
-                "python": platform.python_version(),
-                "django": django.get_version(),
+        return save_results(
+            "bench_pages",
+            {
                 "postgres": postgres,
                 "load_average_before": self.load_before,
                 "load_average_after": self.load_after,
             },
-            "arguments": self.args,
-            "seeding": self.seeding,
-            "pages": [r.as_dict() for r in self.pages],
-            "search_queries": [r.as_dict() for r in self.queries],
-            "ratios": {k: round(v, 2) for k, v in self.ratios().items()},
-            "explain": self.explain,
-        }
-        path.write_text(json.dumps(data, indent=2) + "\n")
-        return path
+            arguments=self.args,
+            seeding=self.seeding,
+            pages=[r.as_dict() for r in self.pages],
+            search_queries=[r.as_dict() for r in self.queries],
+            ratios={k: round(v, 2) for k, v in self.ratios().items()},
+            explain=self.explain,
+        )
 
 
 def _page_urls(rng: random.Random, requests: int) -> list[tuple[str, str, Callable[[], list[str]]]]:

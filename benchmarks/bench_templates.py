@@ -24,18 +24,15 @@ Results are printed and written as JSON to benchmarks/results/.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import re
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from support import RESULTS, ROOT, configure_django, git_commit
+from support import RESULTS, ROOT, configure_django, save_results
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bazaar_bench"
 JINJA2_FOLDER = ROOT / ".jinja2-trial"
@@ -76,7 +73,6 @@ def main() -> int:
     configure_django(database_url, DJANGO_MEDIA_ROOT=str(RESULTS / "media"))
     load_before = os.getloadavg()
 
-    import django
     import jinja2
 
     pages = _pages()
@@ -115,26 +111,16 @@ def main() -> int:
     load = " / ".join(" ".join(f"{v:.2f}" for v in la) for la in (load_before, load_after))
     print(f"Load average before / after: {load} on {os.cpu_count()} CPUs.")
 
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS / f"bench_templates-{stamp}.json"
-    data = {
-        "benchmark": "bench_templates",
-        "finished_at": stamp,
-        "git_commit": git_commit(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "django": django.get_version(),
+    path = save_results(
+        "bench_templates",
+        {
             "jinja2": jinja2.__version__,
             "load_average_before": load_before,
             "load_average_after": load_after,
         },
-        "arguments": vars(args),
-        "pages": results,
-    }
-    path.write_text(json.dumps(data, indent=2) + "\n")
+        arguments=vars(args),
+        pages=results,
+    )
     print(f"Results: {path.relative_to(ROOT)}")
     return 0
 

@@ -7,11 +7,15 @@ Import it before Django is set up (each benchmark runs as its own process)::
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import subprocess
 import sys
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -80,3 +84,29 @@ def git_commit() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def save_results(benchmark: str, machine: dict[str, Any], **sections: Any) -> Path:
+    """Write ``benchmarks/results/<benchmark>-<UTC stamp>.json``: which benchmark, when, at which
+    commit, on what machine (CPUs, platform, Python and Django, plus ``machine``), and
+    ``sections``. Returns the file's path."""
+    import django
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"{benchmark}-{stamp}.json"
+    data = {
+        "benchmark": benchmark,
+        "finished_at": stamp,
+        "git_commit": git_commit(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            **machine,
+        },
+        **sections,
+    }
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    return path
