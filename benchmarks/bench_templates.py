@@ -127,7 +127,6 @@ def main() -> int:
 
 def _pages() -> list[tuple[str, str, Any, dict[str, Any]]]:
     """Each page's name, template and the request and context its view gives the template."""
-    from copy import copy
 
     from django.conf import settings
     from django.contrib.auth.models import AnonymousUser
@@ -135,17 +134,16 @@ def _pages() -> list[tuple[str, str, Any, dict[str, Any]]]:
     from django.contrib.sessions.backends.cache import SessionStore
     from django.test import RequestFactory
 
-    from marketplace.categories import all_categories
-    from marketplace.forms import MessageForm, SearchForm
+    from marketplace.forms import SearchForm
     from marketplace.models import Listing
-    from marketplace.newest import newest_listings, similar_listings
+    from marketplace.newest import newest_listings
     from marketplace.search import SearchFilters
     from marketplace.views.browse import (
         HOME_FRESH_LISTINGS,
         _category_landing_page,
         active_counts_by_category,
-        listing_photos,
-        seller_active_count,
+        categories_with_counts,
+        listing_detail_context,
     )
 
     def visitor(path: str) -> Any:
@@ -156,7 +154,7 @@ def _pages() -> list[tuple[str, str, Any, dict[str, Any]]]:
         request.META["CSRF_COOKIE"] = "x" * 32  # as CsrfViewMiddleware leaves it
         return request
 
-    # (a) The listing page of a live listing with photos, as render_listing_detail builds it.
+    # (a) The listing page of a live listing with photos, as the view builds it for a visitor.
     listing = (
         Listing.objects.active()
         .filter(images__isnull=False)
@@ -166,19 +164,8 @@ def _pages() -> list[tuple[str, str, Any, dict[str, Any]]]:
     )
     if listing is None:
         sys.exit("No live listing with photos: seed the database with bench_pages.py first.")
-    similar = similar_listings(listing)
-    detail_context = {
-        "listing": listing,
-        "enrichment": None,
-        "images": listing_photos(listing),
-        "is_owner": False,
-        "is_favourite": False,
-        "thread": None,
-        "contact_form": MessageForm(),
-        "seller": listing.seller,
-        "seller_active_count": seller_active_count(listing.seller_id),
-        "similar": similar,
-    }
+    listing_request = visitor(listing.get_absolute_url())
+    detail_context = listing_detail_context(listing_request, listing)
     # (b) A category's first page, newest first, as category() and _render_results build it.
     category = listing.category
     request = visitor(category.get_absolute_url())
@@ -194,20 +181,17 @@ def _pages() -> list[tuple[str, str, Any, dict[str, Any]]]:
         "page_obj": page_obj,
     }
     # (c) The home page, as home() builds it.
-    counts = active_counts_by_category()
-    tiles = []
-    for each in all_categories():
-        tile = copy(each)
-        tile.active_count = counts.get(tile.pk, 0)  # type: ignore[attr-defined]
-        tiles.append(tile)
-    home_context = {"categories": tiles, "listings": newest_listings(HOME_FRESH_LISTINGS)}
+    home_context = {
+        "categories": categories_with_counts(),
+        "listings": newest_listings(HOME_FRESH_LISTINGS),
+    }
     assert settings.LISTINGS_PER_PAGE > 1
     return [
         ("baseline", BASELINE, visitor("/"), {"name": "world"}),
         (
             "listing",
             "marketplace/listing_detail.html",
-            visitor(listing.get_absolute_url()),
+            listing_request,
             detail_context,
         ),
         ("category", "marketplace/search.html", request, category_context),

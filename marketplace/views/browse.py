@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,16 +60,25 @@ def seller_active_count(seller_id: int, *, fresh: bool = False) -> int:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    counts = active_counts_by_category()
-    categories = all_categories()
-    tiles = []
-    for category in categories:
-        tile = copy(category)  # the process keeps the categories: this page's count is its own
-        tile.active_count = counts.get(tile.pk, 0)  # type: ignore[attr-defined]
-        tiles.append(tile)
     fresh = newest_listings(HOME_FRESH_LISTINGS)  # shared by everybody: hearts marked here
     mark_favourites(request, fresh)
-    return render(request, "marketplace/home.html", {"categories": tiles, "listings": fresh})
+    return render(
+        request,
+        "marketplace/home.html",
+        {"categories": categories_with_counts(), "listings": fresh},
+    )
+
+
+def categories_with_counts() -> list[Category]:
+    """The home page's tiles: every category with ``active_count``, its live listings (at most
+    a minute old). Copies: the process keeps the categories, each page's counts are its own."""
+    counts = active_counts_by_category()
+    tiles = []
+    for category in all_categories():
+        tile = copy(category)
+        tile.active_count = counts.get(tile.pk, 0)  # type: ignore[attr-defined]
+        tiles.append(tile)
+    return tiles
 
 
 def mark_favourites(request: HttpRequest, cards: list[Listing], *also: int) -> set[int]:
@@ -172,13 +181,12 @@ def _category_landing_page(request: HttpRequest, category: Category, count: int)
     to): the per-process list of its newest listings (marketplace.newest, read again whenever a
     listing of the category changes), not a query per visit. The count is the tile's, raised to
     what the page shows if the minute-old figure is behind."""
-    per_page = settings.LISTINGS_PER_PAGE
-    cards = [copy(listing) for listing in newest(category.pk, per_page)]
+    cards = [copy(listing) for listing in newest(category.pk, settings.LISTINGS_PER_PAGE)]
     mark_favourites(request, cards)
-    paginator = Paginator((), per_page)  # counted already: the pages' links need no rows
     shown = len(cards)
-    paginator.__dict__["count"] = shown if shown < per_page else max(count, shown)
-    return Page(cards, 1, paginator)
+    return paginate(
+        request, cards, count=shown if shown < settings.LISTINGS_PER_PAGE else max(count, shown)
+    )
 
 
 @require_POST
@@ -218,6 +226,14 @@ def render_listing_detail(
     request: HttpRequest, listing: Listing, contact_form: MessageForm | None = None
 ) -> HttpResponse:
     """The listing page; the contact view renders it again with its form's errors."""
+    context = listing_detail_context(request, listing, contact_form)
+    return render(request, "marketplace/listing_detail.html", context)
+
+
+def listing_detail_context(
+    request: HttpRequest, listing: Listing, contact_form: MessageForm | None = None
+) -> dict[str, Any]:
+    """What the listing page shows the person making ``request``."""
     user = request.user
     is_owner = user.is_authenticated and listing.seller_id == user.pk
     enrichment = listing.enrichment_jobs.order_by("-queued_at", "-id").first() if is_owner else None
@@ -227,22 +243,18 @@ def render_listing_detail(
     saved = mark_favourites(request, similar, *([] if is_owner else [listing.pk]))
     if user.is_authenticated and not is_owner:
         thread = Thread.objects.filter(listing=listing, buyer=user).first()
-    return render(
-        request,
-        "marketplace/listing_detail.html",
-        {
-            "listing": listing,
-            "enrichment": enrichment,
-            "images": listing_photos(listing),
-            "is_owner": is_owner,
-            "is_favourite": listing.pk in saved,
-            "thread": thread,
-            "contact_form": contact_form or MessageForm(),
-            "seller": listing.seller,
-            "seller_active_count": seller_active_count(listing.seller_id, fresh=is_owner),
-            "similar": similar,
-        },
-    )
+    return {
+        "listing": listing,
+        "enrichment": enrichment,
+        "images": listing_photos(listing),
+        "is_owner": is_owner,
+        "is_favourite": listing.pk in saved,
+        "thread": thread,
+        "contact_form": contact_form or MessageForm(),
+        "seller": listing.seller,
+        "seller_active_count": seller_active_count(listing.seller_id, fresh=is_owner),
+        "similar": similar,
+    }
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
@@ -24,7 +27,7 @@ class HtmxHttpRequest(HttpRequest):
 
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet,
+    queryset: QuerySet | Sequence[Any],
     per_page: int | None = None,
     *,
     count: int | None = None,
