@@ -37,7 +37,7 @@ from typing import Any
 
 from support import RESULTS, ROOT, configure_django, save_results
 
-# (step, what is taken away, what stays out of the page's own code)
+# (step, what it takes away from the page)
 LISTING_STEPS = (
     ("page", "nothing: the whole listing page"),
     ("jinja2", "Django's template, rendered instead by the trial's Jinja2 translation"),
