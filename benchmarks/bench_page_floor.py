@@ -127,14 +127,10 @@ def main() -> int:
 def _jinja2_render() -> Callable[..., Any] | None:
     """A stand-in for ``django.shortcuts.render`` that renders the trial's Jinja2 translation of
     the template (with the site's context processors), or None without Jinja2."""
-    from bench_templates import JINJA2_FOLDER
+    from bench_templates import jinja2_engine, jinja2_installed
 
-    sys.path.insert(0, str(JINJA2_FOLDER))
-    try:
-        import jinja2  # noqa: F401
-    except ImportError:
+    if not jinja2_installed():
         return None
-    from bench_templates import jinja2_engine
     from django.http import HttpResponse
 
     engine = jinja2_engine()

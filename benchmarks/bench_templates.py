@@ -45,18 +45,22 @@ BASELINE = "(a one-line template)"
 CSRF_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")
 
 
-def import_jinja2() -> None:
-    try:
-        import jinja2
-    except ImportError:
+def jinja2_installed() -> bool:
+    """Whether Jinja2 can be imported, from the virtualenv or the trial's own folder (which this
+    adds to the path)."""
+    if str(JINJA2_FOLDER) not in sys.path:
         sys.path.insert(0, str(JINJA2_FOLDER))
-        try:
-            import jinja2  # noqa: F401
-        except ImportError:
-            print(
-                f"Skipped: Jinja2 is not installed. Install it for this trial with\n    {INSTALL}"
-            )
-            sys.exit(SKIPPED)
+    try:
+        import jinja2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def import_jinja2() -> None:
+    if not jinja2_installed():
+        print(f"Skipped: Jinja2 is not installed. Install it for this trial with\n    {INSTALL}")
+        sys.exit(SKIPPED)
 
 
 def main() -> int:
